@@ -1,0 +1,145 @@
+// npm run conformance [-- --vectors DIR] [-- --report FILE]: runs every vector
+// on every backend, prints the matrix, exits non-zero on any failure or
+// disagreement (conformance.md §6, DESIGN §8).
+import { writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import type { Backend } from "./backend.ts";
+import { tally, type CaseResult } from "./cases.ts";
+import { buildGoTestee } from "./go-testee.ts";
+import { formatFailures, formatMatrix } from "./matrix.ts";
+import { ProcessBackend } from "./process-backend.ts";
+import { runFile } from "./run.ts";
+import { TsRuntimeBackend } from "./ts-backend.ts";
+import { findVectorFiles, isProblem, loadVectorFile, type VectorFile } from "./vector-files.ts";
+
+const REPO = fileURLToPath(new URL("../../", import.meta.url));
+const ALL_BACKENDS = ["ts-runtime", "go-host"] as const;
+
+const HELP = `Usage: npm run conformance -- [options]
+
+Runs the shared conformance vectors (conformance/vectors/**/*.json) on every
+backend and prints a matrix of suites × backends (passed/failed/skipped).
+Exits 1 on any failure or disagreement between backends, 2 on bad usage.
+
+Options:
+  --vectors DIR     also run the vector files under DIR (repeatable)
+  --only DIR        run only the vector files under DIR (repeatable)
+  --report FILE     write the results as JSON to FILE
+  --backend NAME    run only this backend (repeatable): ${ALL_BACKENDS.join(", ")}
+  --timeout SEC     a testee process's time limit per request (default 300)
+  --failures N      failures shown per backend (default 20)
+  -h, --help        this text
+
+Backends: ts-runtime runs the TypeScript runtime in-process; go-host builds
+go-host/cmd/vm3-testee with \`go build\` and speaks the testee protocol
+(vm3-spec/conformance.md §6.4) with it over a pipe.`;
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        vectors: { type: "string", multiple: true, default: [] },
+        only: { type: "string", multiple: true, default: [] },
+        report: { type: "string" },
+        backend: { type: "string", multiple: true, default: [] },
+        timeout: { type: "string", default: "300" },
+        failures: { type: "string", default: "20" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      allowPositionals: false,
+    }).values;
+  } catch (e) {
+    process.stderr.write(`conformance: ${(e as Error).message}\n\n${HELP}\n`);
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const unknown = args.backend.filter((b) => !(ALL_BACKENDS as readonly string[]).includes(b));
+  const timeout = Number(args.timeout);
+  if (unknown.length > 0 || !(timeout > 0)) {
+    process.stderr.write(`conformance: ${unknown.length > 0 ? `unknown backend ${unknown.join(", ")}` : `bad --timeout ${args.timeout}`}\n`);
+    return 2;
+  }
+  const progress = (line: string) => process.stderr.write(`${line}\n`);
+  const dirs = args.only.length > 0 ? args.only : [join(REPO, "conformance/vectors"), ...args.vectors];
+
+  const cases: CaseResult[] = [];
+  const names = args.backend.length > 0 ? args.backend : [...ALL_BACKENDS];
+  const files: VectorFile[] = [];
+  for (const dir of dirs) {
+    let paths: string[];
+    try {
+      paths = findVectorFiles(resolve(dir));
+    } catch (e) {
+      process.stderr.write(`conformance: ${(e as Error).message}\n`);
+      return 2;
+    }
+    if (paths.length === 0) progress(`warning: no *.json vector files under ${dir}`);
+    for (const path of paths) {
+      const loaded = loadVectorFile(path);
+      if (isProblem(loaded)) {
+        // A malformed file fails on every backend: nothing of it can run.
+        for (const backend of names) {
+          cases.push({ suite: "vector-files", name: loaded.path, backend, status: "failed", detail: loaded.message });
+        }
+        progress(`malformed vector file ${loaded.path}: ${loaded.message}`);
+      } else {
+        files.push(loaded);
+      }
+    }
+  }
+
+  const backends: Backend[] = [];
+  for (const name of names) {
+    if (name === "ts-runtime") backends.push(new TsRuntimeBackend());
+    if (name === "go-host") {
+      try {
+        progress("building go-host testee (go build ./go-host/cmd/vm3-testee) …");
+        const binary = buildGoTestee(REPO, join(REPO, "conformance/.build"));
+        backends.push(new ProcessBackend("go-host", binary, [], timeout * 1000));
+      } catch (e) {
+        // A backend that cannot be built fails every case, with the reason.
+        progress(`go-host: ${(e as Error).message}`);
+        for (const f of files) {
+          const count = f.kind === "abi" ? (f.file.vectors ?? []).length : (f.file.cells ?? []).length;
+          for (let i = 0; i < count; i++) {
+            cases.push({ suite: f.suite, name: `#${i}`, backend: "go-host", status: "failed", detail: (e as Error).message });
+          }
+        }
+      }
+    }
+  }
+
+  try {
+    for (const [i, file] of files.entries()) {
+      const results = await runFile(file, backends, (line) => progress(`[${i + 1}/${files.length}] ${line}`));
+      cases.push(...results);
+    }
+  } finally {
+    await Promise.all(backends.map((b) => b.close()));
+  }
+
+  process.stdout.write(`\n${formatMatrix(cases, names)}\n`);
+  const failures = formatFailures(cases, Number(args.failures) || 20);
+  if (failures) process.stdout.write(`\n${failures}\n`);
+  if (args.report !== undefined) {
+    const report = {
+      backends: Object.fromEntries(names.map((b) => [b, tally(cases, b)])),
+      cases,
+    };
+    writeFileSync(args.report, `${JSON.stringify(report, null, 2)}\n`);
+    progress(`report written to ${args.report}`);
+  }
+  const failed = cases.filter((c) => c.status === "failed").length;
+  const passed = cases.filter((c) => c.status === "passed").length;
+  const skipped = cases.filter((c) => c.status === "skipped").length;
+  process.stdout.write(`\nconformance: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+  return failed > 0 || cases.length === 0 ? 1 : 0;
+}
+
+process.exitCode = await main();

@@ -1,0 +1,110 @@
+// Running vector files on backends and turning answers into cases: judged
+// against the vectors (judge.ts) and compared across backends, so two
+// implementations that both pass but observe different things still fail.
+import type { AbiVector, GoldenCell, Outcome, TesteeResponse } from "../protocol/messages.ts";
+import type { Backend } from "./backend.ts";
+import type { CaseResult } from "./cases.ts";
+import { describe, judgeGolden, judgeVector, sameOutcome } from "./judge.ts";
+import type { VectorFile } from "./vector-files.ts";
+
+export interface Progress {
+  (line: string): void;
+}
+
+export async function runFile(file: VectorFile, backends: readonly Backend[], progress: Progress): Promise<CaseResult[]> {
+  const started = performance.now();
+  const cases = file.kind === "abi" ? await runAbiFile(file, backends) : await runGoldenFile(file, backends);
+  const summary = backends
+    .map((b) => {
+      const mine = cases.filter((c) => c.backend === b.name);
+      return `${b.name} ${mine.filter((c) => c.status === "passed").length}/${mine.length}`;
+    })
+    .join(", ");
+  progress(`${file.suite} (${file.path}): ${summary} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return cases;
+}
+
+async function runAbiFile(file: Extract<VectorFile, { kind: "abi" }>, backends: readonly Backend[]): Promise<CaseResult[]> {
+  const cases: CaseResult[] = [];
+  for (const [index, vector] of (file.file.vectors ?? []).entries()) {
+    const name = vector.name || `vector #${index}`;
+    // Every backend gets the request before any answer is awaited, so an
+    // out-of-process testee works while the in-process one does.
+    const answers = await Promise.allSettled(backends.map((b) => b.serve({ vector })));
+    const traces: (Outcome[] | undefined)[] = [];
+    answers.forEach((answer, i) => {
+      const backend = backends[i]!.name;
+      const result = judgeAnswer(vector, answer);
+      traces.push(result.outcomes);
+      cases.push({ suite: file.suite, name, backend, status: result.passed ? "passed" : "failed", detail: result.detail });
+    });
+    markDisagreements(cases.slice(-backends.length), traces, backends);
+  }
+  return cases;
+}
+
+function judgeAnswer(vector: AbiVector, answer: PromiseSettledResult<TesteeResponse>): { passed: boolean; detail: string; outcomes?: Outcome[] } {
+  if (answer.status === "rejected") return { passed: false, detail: `backend failed: ${(answer.reason as Error).message}` };
+  const trace = answer.value.trace;
+  if (trace === undefined) {
+    return { passed: false, detail: answer.value.protocolError ? `protocol error: ${answer.value.protocolError}` : "answer has no trace" };
+  }
+  const verdict = judgeVector(vector, trace);
+  return { ...verdict, outcomes: trace.outcomes ?? [] };
+}
+
+/** The first backend with a trace is the reference; the others must observe the same at every step. */
+function markDisagreements(cases: CaseResult[], traces: (Outcome[] | undefined)[], backends: readonly Backend[]): void {
+  const ref = traces.findIndex((t) => t !== undefined);
+  if (ref < 0) return;
+  const reference = traces[ref]!;
+  traces.forEach((trace, i) => {
+    if (i === ref || trace === undefined || cases[i]!.status !== "passed") return;
+    const n = Math.max(trace.length, reference.length);
+    for (let s = 0; s < n; s++) {
+      const a = reference[s];
+      const b = trace[s];
+      if (a === undefined || b === undefined || !sameOutcome(a, b)) {
+        cases[i]!.status = "failed";
+        cases[i]!.detail = `disagrees with ${backends[ref]!.name} at step ${s}: ${b ? describe(b) : "nothing"} vs ${a ? describe(a) : "nothing"}`;
+        return;
+      }
+    }
+  });
+}
+
+async function runGoldenFile(file: Extract<VectorFile, { kind: "golden" }>, backends: readonly Backend[]): Promise<CaseResult[]> {
+  const cells = file.file.cells ?? [];
+  const encodeIndex: number[] = [];
+  const decodeIndex: number[] = [];
+  cells.forEach((c, i) => {
+    if (c.value !== undefined) encodeIndex.push(i);
+    if (c.bits !== undefined) decodeIndex.push(i);
+  });
+  const golden = {
+    encode: encodeIndex.map((i) => cells[i]!.value!),
+    decode: decodeIndex.map((i) => cells[i]!.bits!),
+  };
+  const answers = await Promise.allSettled(backends.map((b) => b.serve({ golden })));
+  const cases: CaseResult[] = [];
+  answers.forEach((answer, b) => {
+    const backend = backends[b]!.name;
+    cells.forEach((cell: GoldenCell, i) => {
+      const name = cell.name || `cell #${i}`;
+      if (answer.status === "rejected") {
+        cases.push({ suite: file.suite, name, backend, status: "failed", detail: `backend failed: ${(answer.reason as Error).message}` });
+        return;
+      }
+      const result = answer.value.golden;
+      if (result === undefined) {
+        cases.push({ suite: file.suite, name, backend, status: "failed", detail: `protocol error: ${answer.value.protocolError ?? "no golden result"}` });
+        return;
+      }
+      const e = encodeIndex.indexOf(i);
+      const d = decodeIndex.indexOf(i);
+      const verdict = judgeGolden(cell, e >= 0 ? result.encoded?.[e] : undefined, d >= 0 ? result.decoded?.[d] : undefined);
+      cases.push({ suite: file.suite, name, backend, status: verdict.passed ? "passed" : "failed", detail: verdict.detail });
+    });
+  });
+  return cases;
+}

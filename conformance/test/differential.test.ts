@@ -1,0 +1,122 @@
+// Differential property test (issue 2): random operation sequences — with
+// frees, collections, scopes, pins, limits, and deliberately stale, forged or
+// malformed Cells — run on the TS runtime in-process and on the Go testee over
+// the protocol; the two traces must be identical step for step.
+//
+// VM3_DIFF_RUNS sets the number of sequences (default 1,000);
+// `npm run differential:long` runs 100,000.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AbiVector, CellValue, HeapConfig, OpName, Step } from "../protocol/messages.ts";
+import { describe as describeOutcome } from "../runner/judge.ts";
+import { buildGoTestee } from "../runner/go-testee.ts";
+import { ProcessBackend } from "../runner/process-backend.ts";
+import { serve } from "../testee/serve.ts";
+
+const REPO = fileURLToPath(new URL("../../", import.meta.url));
+const RUNS = Number(process.env.VM3_DIFF_RUNS ?? 1000);
+const NAMES = ["a", "b", "c", "d", "e", "f"];
+
+// Patterns a hostile or buggy caller might pass: reserved tags, non-canonical
+// NaN / Int48 / bool / null / SmallInt, undefined arenas, extremes.
+const ODD_BITS = [
+  0xfff8_0000_0000_0000n, 0xfff9_0000_0000_0001n, 0xfffd_0000_0000_0000n, 0xfffe_ffff_ffff_ffffn,
+  0x7ff0_0000_0000_0001n, 0x7ff8_0000_0000_0001n, 0xfff0_0000_0000_0000n, 0x8000_0000_0000_0000n,
+  0xfffa_0000_0000_0005n, 0xfffa_8000_0000_0000n, 0xfffb_0000_0000_0002n, 0xfffc_0000_0000_0001n,
+  0xffff_e000_0000_0000n, 0xffff_f000_0000_0001n, 0xffff_c001_0000_0000n, 0xffff_c000_8000_0000n,
+  0xffff_1000_0000_0000n, 0xffff_4fff_ffff_ffffn, 0xffff_d000_0000_0000n, 0xffff_0000_0000_0000n,
+];
+
+const arenaName = fc.constantFrom("ARENA_LIST", "ARENA_STRUCT", "ARENA_HOST", "ARENA_STRING", "ARENA_SMALL_INT", "ARENA_MAP") satisfies fc.Arbitrary<NonNullable<CellValue["handle"]>["arena"]>;
+
+const cellValue: fc.Arbitrary<CellValue> = fc.oneof(
+  { weight: 12, arbitrary: fc.constantFrom(...NAMES).map((ref) => ({ ref })) },
+  { weight: 3, arbitrary: fc.record({ ref: fc.constantFrom(...NAMES), generation: fc.integer({ min: 0, max: 4095 }) }).map((forge) => ({ forge })) },
+  { weight: 3, arbitrary: fc.record({ arena: arenaName, generation: fc.integer({ min: 0, max: 3 }), slot: fc.integer({ min: 0, max: 6 }) }).map((handle) => ({ handle })) },
+  { weight: 2, arbitrary: fc.constantFrom(...ODD_BITS).map((bits) => ({ bits })) },
+  { weight: 1, arbitrary: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }).map((bits) => ({ bits })) },
+  { weight: 2, arbitrary: fc.bigInt({ min: -(1n << 47n), max: (1n << 47n) - 1n }).map((int) => ({ int })) },
+  { weight: 1, arbitrary: fc.double().map((f64) => ({ f64 })) },
+  { weight: 1, arbitrary: fc.boolean().map((bool) => ({ bool })) },
+  { weight: 2, arbitrary: fc.constant({ null: true }) },
+);
+
+const smallInt = fc.oneof(
+  { weight: 8, arbitrary: fc.integer({ min: -1, max: 6 }).map(BigInt) },
+  { weight: 1, arbitrary: fc.constantFrom(2n ** 31n - 1n, 2n ** 31n, 65535n, 65536n, -(2n ** 40n)) },
+);
+
+function step(op: OpName, parts: Partial<Step> = {}): fc.Arbitrary<Step> {
+  return fc.constant({ op, ...parts });
+}
+
+const bind = fc.constantFrom(...NAMES);
+
+const stepArb: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ n: smallInt, bind }).map(({ n, bind }) => ({ op: "LIST_NEW", ints: [n], bind })) },
+  { weight: 4, arbitrary: fc.record({ n: smallInt, bind }).map(({ n, bind }) => ({ op: "STRUCT_NEW", ints: [n], bind })) },
+  { weight: 2, arbitrary: fc.record({ host: fc.string({ maxLength: 4 }), bind }).map(({ host, bind }) => ({ op: "HOST_NEW", host, bind })) },
+  { weight: 3, arbitrary: fc.record({ c: cellValue, i: smallInt, bind }).map(({ c, i, bind }) => ({ op: "LIST_GET", cells: [c], ints: [i], bind })) },
+  { weight: 3, arbitrary: fc.record({ c: cellValue, i: smallInt, bind }).map(({ c, i, bind }) => ({ op: "STRUCT_GET", cells: [c], ints: [i], bind })) },
+  { weight: 4, arbitrary: fc.record({ c: cellValue, v: cellValue, i: smallInt }).map(({ c, v, i }) => ({ op: "LIST_SET", cells: [c, v], ints: [i] })) },
+  { weight: 4, arbitrary: fc.record({ c: cellValue, v: cellValue, i: smallInt }).map(({ c, v, i }) => ({ op: "STRUCT_SET", cells: [c, v], ints: [i] })) },
+  { weight: 4, arbitrary: fc.record({ c: cellValue, v: cellValue }).map(({ c, v }) => ({ op: "LIST_PUSH", cells: [c, v] })) },
+  { weight: 1, arbitrary: cellValue.map((c) => ({ op: "LIST_LEN", cells: [c] })) },
+  { weight: 1, arbitrary: cellValue.map((c) => ({ op: "STRUCT_LEN", cells: [c] })) },
+  { weight: 1, arbitrary: cellValue.map((c) => ({ op: "HOST_GET", cells: [c] })) },
+  { weight: 3, arbitrary: cellValue.map((c) => ({ op: "FREE", cells: [c] })) },
+  { weight: 2, arbitrary: step("COLLECT") },
+  { weight: 1, arbitrary: step("SCOPE_ENTER") },
+  { weight: 2, arbitrary: cellValue.map((c) => ({ op: "SCOPE_ROOT", cells: [c] })) },
+  { weight: 1, arbitrary: fc.integer({ min: -1, max: 4 }).map((m) => ({ op: "SCOPE_EXIT", ints: [BigInt(m)] })) },
+  { weight: 2, arbitrary: cellValue.map((c) => ({ op: "PIN", cells: [c] })) },
+  { weight: 2, arbitrary: cellValue.map((c) => ({ op: "UNPIN", cells: [c] })) },
+  { weight: 1, arbitrary: step("STATS") },
+  { weight: 1, arbitrary: fc.record({ i: fc.bigInt({ min: -(1n << 48n), max: 1n << 48n }), bind }).map(({ i, bind }) => ({ op: "INT_CELL", ints: [i], bind })) },
+  { weight: 1, arbitrary: fc.record({ c: cellValue, bind }).map(({ c, bind }) => ({ op: "CELL_CHECK", cells: [c], bind })) },
+);
+
+const heapArb: fc.Arbitrary<HeapConfig> = fc.record({
+  variant: fc.constantFrom("VARIANT_UNSPECIFIED", "STUB", "MINIMAL", "AUTO"),
+  maxSlotsPerArena: fc.oneof(fc.constant(0n), fc.bigInt({ min: 1n, max: 8n })),
+  maxHeapBytes: fc.oneof(fc.constant(0n), fc.bigInt({ min: 16n, max: 400n })),
+  autoMinThreshold: fc.oneof(fc.constant(0n), fc.bigInt({ min: 1n, max: 6n })),
+}) as fc.Arbitrary<HeapConfig>;
+
+// Every name is bound before the random steps, so references always resolve
+// and each sequence runs to its end.
+const prelude: Step[] = NAMES.map((name, i) => ({ op: "INT_CELL", ints: [BigInt(i)], bind: name }));
+
+const vectorArb: fc.Arbitrary<AbiVector> = fc
+  .record({ heap: heapArb, steps: fc.array(stepArb, { minLength: 1, maxLength: 60 }) })
+  .map(({ heap, steps }) => ({ name: "differential", heap, steps: [...prelude, ...steps] }));
+
+describe("differential: ts-runtime vs go-host", () => {
+  let go: ProcessBackend;
+
+  beforeAll(() => {
+    const binary = buildGoTestee(REPO, mkdtempSync(join(tmpdir(), "vm3-diff-")));
+    go = new ProcessBackend("go-host", binary, [], 60_000);
+  });
+
+  afterAll(async () => {
+    await go?.close();
+  });
+
+  it(`${RUNS} random operation sequences give identical traces`, async () => {
+    await fc.assert(
+      fc.asyncProperty(vectorArb, async (vector) => {
+        const ts = serve({ vector }).trace!;
+        const remote = (await go.serve({ vector })).trace!;
+        expect(remote.error ?? "").toBe("");
+        expect(ts.error ?? "").toBe("");
+        expect((remote.outcomes ?? []).map(describeOutcome)).toEqual((ts.outcomes ?? []).map(describeOutcome));
+      }),
+      { numRuns: RUNS },
+    );
+  }, 3_600_000);
+});
