@@ -3,7 +3,8 @@ module github.com/vm3-bridge/vm3
 go 1.26.8
 
 require (
-	github.com/bufbuild/protocompile v0.14.1 // indirect
-	golang.org/x/sync v0.8.0 // indirect
-	google.golang.org/protobuf v1.36.12 // indirect
+	github.com/bufbuild/protocompile v0.14.1
+	google.golang.org/protobuf v1.36.12
 )
+
+require golang.org/x/sync v0.8.0 // indirect
