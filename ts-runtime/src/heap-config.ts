@@ -1,0 +1,49 @@
+// Heap configuration (heap.proto `HeapConfig`, arenas.md §2.6, collection.md §4.5).
+
+/** The collector variant (collection.md §4.5). */
+export type Variant = "stub" | "minimal" | "auto";
+
+export interface HeapConfig {
+  /** Absent: `minimal`, the proto default. */
+  variant?: Variant;
+  /** Slots (live, free, quarantined or dead) per arena. Absent or 0: 2^32, every slot a Cell can name. */
+  maxSlotsPerArena?: number;
+  /** Limit on accounted bytes (arenas.md §2.6). Absent or 0: no limit. */
+  maxHeapBytes?: number;
+  /** AUTO's minimum allocations between collections. Absent or 0: 1024. */
+  autoMinThreshold?: number;
+}
+
+export interface ResolvedConfig {
+  variant: Variant;
+  maxSlotsPerArena: number;
+  maxHeapBytes: number;
+  autoMinThreshold: number;
+}
+
+const SLOT_SPACE = 2 ** 32;
+
+/**
+ * Applies the defaults. A limit above 2^32 slots is 2^32: no handle can name
+ * a slot beyond it. A negative, fractional or unknown setting is a
+ * RangeError — it is a programming error, not a guest's doing.
+ */
+export function resolveConfig(config: HeapConfig): ResolvedConfig {
+  const variant = config.variant ?? "minimal";
+  if (variant !== "stub" && variant !== "minimal" && variant !== "auto") throw new RangeError(`HeapConfig: unknown variant ${String(variant)}`);
+  const maxSlots = count("maxSlotsPerArena", config.maxSlotsPerArena);
+  const maxBytes = count("maxHeapBytes", config.maxHeapBytes);
+  const threshold = count("autoMinThreshold", config.autoMinThreshold);
+  return {
+    variant,
+    maxSlotsPerArena: maxSlots === 0 ? SLOT_SPACE : Math.min(maxSlots, SLOT_SPACE),
+    maxHeapBytes: maxBytes === 0 ? Infinity : maxBytes,
+    autoMinThreshold: threshold === 0 ? 1024 : threshold,
+  };
+}
+
+function count(name: string, value: number | undefined): number {
+  if (value === undefined) return 0;
+  if (!Number.isInteger(value) || value < 0) throw new RangeError(`HeapConfig: ${name} must be a non-negative integer, got ${value}`);
+  return value;
+}

@@ -1,0 +1,345 @@
+// The heap: typed arenas of generation-tagged slots, and every operation of
+// operations.md §3.2 with its checks in the spec's order.
+import { Arena } from "./arena.ts";
+import { ALIVE, ArenaStore, type Cells } from "./arena-store.ts";
+import { type Cell, CELL_NULL } from "./cell.ts";
+import { HI, inRange, LO, pack, word, word64 } from "./cell-bits.ts";
+import { handleTrap, outOfBounds, type StoresByArena, valueTrap } from "./checks.ts";
+import { collectGarbage } from "./collector.ts";
+import { type HeapConfig, type ResolvedConfig, resolveConfig } from "./heap-config.ts";
+import { checkHeapInvariants } from "./invariants.ts";
+import { RootStack } from "./roots.ts";
+import type { HeapStats } from "./stats.ts";
+import { Trap, TrapCode } from "./trap.ts";
+
+export type { HeapConfig, Variant } from "./heap-config.ts";
+export type { ArenaStats, HeapStats } from "./stats.ts";
+
+/** operations.md §3.1: bound on list lengths. */
+export const MAX_LENGTH = 2 ** 31 - 1;
+/** operations.md §3.1: bound on struct field counts. */
+export const MAX_FIELDS = 65535;
+/** The largest pin count; one more pin is OUT_OF_MEMORY (operations.md §3.2). */
+const MAX_PINS = 2 ** 32 - 1;
+
+/**
+ * Lists up to this length get their nulls written out (a packed array);
+ * longer ones start as holes that read as null, so that `list_new(2^31-1)`
+ * under an unlimited byte budget costs what its guest uses, not 16 GiB.
+ */
+const EAGER_NULLS = 1024;
+
+// `hi >>> 12` of a handle Cell into each heap arena: tag 0xFFFF and the arena.
+const HI_LIST = 0xffff0 | Arena.LIST;
+const HI_STRUCT = 0xffff0 | Arena.STRUCT;
+const HI_HOST = 0xffff0 | Arena.HOST;
+
+const NO_ROOTS: readonly Cell[] = [];
+
+export class Heap {
+  readonly #config: ResolvedConfig;
+  readonly #stub: boolean;
+  readonly #auto: boolean;
+  readonly #lists = new ArenaStore<Cells>(Arena.LIST, true);
+  readonly #structs = new ArenaStore<Cells>(Arena.STRUCT, true);
+  readonly #hosts = new ArenaStore<unknown>(Arena.HOST, false);
+  /** The heap arenas in number order: the order of stats, quarantine release and sweep. */
+  readonly #stores: readonly ArenaStore<unknown>[];
+  /** Indexed by arena number; undefined for arenas this version does not implement. */
+  readonly #byArena: StoresByArena;
+  readonly #roots = new RootStack();
+
+  #heapBytes = 0;
+  #collections = 0;
+  #slotsFreed = 0;
+  /** collection.md §4.5: slot allocations since the last collection, and live slots after it. */
+  #allocsSinceGc = 0;
+  #liveAfter = 0;
+
+  constructor(config: HeapConfig = {}) {
+    this.#config = resolveConfig(config);
+    this.#stub = this.#config.variant === "stub";
+    this.#auto = this.#config.variant === "auto";
+    this.#stores = [this.#lists, this.#structs, this.#hosts] as ArenaStore<unknown>[];
+    const byArena: (ArenaStore<unknown> | undefined)[] = new Array<ArenaStore<unknown> | undefined>(16).fill(undefined);
+    for (const store of this.#stores) byArena[store.arena] = store;
+    this.#byArena = byArena;
+  }
+
+  // ---- Lists --------------------------------------------------------------
+
+  /** A new List of `length` nulls. */
+  listNew(length: number): Cell {
+    if (!(Number.isInteger(length) && length >= 0 && length <= MAX_LENGTH)) {
+      throw new Trap(TrapCode.BAD_ARGUMENT, "list_new", `length ${length} outside [0, ${MAX_LENGTH}]`);
+    }
+    this.#reserve(this.#lists, 16 + 8 * length, "list_new");
+    let cells: Cells;
+    if (length <= EAGER_NULLS) {
+      cells = [];
+      for (let i = 0; i < length; i++) cells.push(CELL_NULL);
+    } else {
+      cells = new Array<Cell>(length);
+    }
+    return this.#commit(this.#lists, cells, 16 + 8 * length);
+  }
+
+  listLen(list: Cell): number {
+    return this.#lists.payload[this.#slot(list, this.#lists, HI_LIST, "list_len")]!.length;
+  }
+
+  listGet(list: Cell, index: number): Cell {
+    const cells = this.#lists.payload[this.#slot(list, this.#lists, HI_LIST, "list_get")]!;
+    if (!(index >= 0 && index < cells.length && (index | 0) === index)) throw outOfBounds("list_get", index, cells.length);
+    return cells[index] ?? CELL_NULL;
+  }
+
+  listSet(list: Cell, index: number, value: Cell): void {
+    const cells = this.#lists.payload[this.#slot(list, this.#lists, HI_LIST, "list_set")]!;
+    if (!(index >= 0 && index < cells.length && (index | 0) === index)) throw outOfBounds("list_set", index, cells.length);
+    this.#value(value, "list_set");
+    cells[index] = value;
+  }
+
+  listPush(list: Cell, value: Cell): void {
+    const cells = this.#lists.payload[this.#slot(list, this.#lists, HI_LIST, "list_push")]!;
+    this.#value(value, "list_push");
+    if (cells.length === MAX_LENGTH) throw new Trap(TrapCode.OUT_OF_MEMORY, "list_push", `the list is at MAX_LENGTH ${MAX_LENGTH}`);
+    if (this.#heapBytes + 8 > this.#config.maxHeapBytes) {
+      // operations.md §3.2: AUTO collects once, rooting the arguments, and checks again.
+      if (this.#auto) this.#collect([list, value]);
+      if (this.#heapBytes + 8 > this.#config.maxHeapBytes) {
+        throw new Trap(TrapCode.OUT_OF_MEMORY, "list_push", `heap_bytes ${this.#heapBytes} + 8 > max_heap_bytes ${this.#config.maxHeapBytes}`);
+      }
+    }
+    cells.push(value);
+    this.#heapBytes += 8;
+  }
+
+  // ---- Structs ------------------------------------------------------------
+
+  /** A new Struct of `fields` null fields. */
+  structNew(fields: number): Cell {
+    if (!(Number.isInteger(fields) && fields >= 0 && fields <= MAX_FIELDS)) {
+      throw new Trap(TrapCode.BAD_ARGUMENT, "struct_new", `field count ${fields} outside [0, ${MAX_FIELDS}]`);
+    }
+    const bytes = 16 + 8 * fields;
+    this.#reserve(this.#structs, bytes, "struct_new");
+    const cells: Cells = [];
+    for (let i = 0; i < fields; i++) cells.push(CELL_NULL);
+    return this.#commit(this.#structs, cells, bytes);
+  }
+
+  structLen(s: Cell): number {
+    return this.#structs.payload[this.#slot(s, this.#structs, HI_STRUCT, "struct_len")]!.length;
+  }
+
+  structGet(s: Cell, field: number): Cell {
+    const cells = this.#structs.payload[this.#slot(s, this.#structs, HI_STRUCT, "struct_get")]!;
+    if (!(field >= 0 && field < cells.length && (field | 0) === field)) throw outOfBounds("struct_get", field, cells.length);
+    return cells[field]!;
+  }
+
+  structSet(s: Cell, field: number, value: Cell): void {
+    const cells = this.#structs.payload[this.#slot(s, this.#structs, HI_STRUCT, "struct_set")]!;
+    if (!(field >= 0 && field < cells.length && (field | 0) === field)) throw outOfBounds("struct_set", field, cells.length);
+    this.#value(value, "struct_set");
+    cells[field] = value;
+  }
+
+  // ---- Host values --------------------------------------------------------
+
+  /** A new Host slot holding `value`, opaque to the heap (operations.md §3.2 notes). */
+  hostNew(value: unknown): Cell {
+    this.#reserve(this.#hosts, 16, "host_new");
+    return this.#commit(this.#hosts, value, 16);
+  }
+
+  hostGet(h: Cell): unknown {
+    return this.#hosts.payload[this.#slot(h, this.#hosts, HI_HOST, "host_get")];
+  }
+
+  // ---- Freeing and collecting ---------------------------------------------
+
+  /** Frees any heap slot; its pins go with it (operations.md §3.2 notes). */
+  free(h: Cell): void {
+    const store = this.#anyHandle(h, "free");
+    const slot = word[LO]!;
+    this.#heapBytes -= store.accountedBytes(slot);
+    store.release(slot, this.#stub);
+    this.#slotsFreed++;
+  }
+
+  /** A collection (collection.md §4.4); → the slots it freed. STUB: nothing, → 0. */
+  collect(): number {
+    if (this.#stub) return 0;
+    return this.#collect(NO_ROOTS);
+  }
+
+  // ---- Scopes -------------------------------------------------------------
+
+  /** Opens a scope; → its mark, the number of scopes open after it opened. */
+  scopeEnter(): number {
+    return this.#roots.enter();
+  }
+
+  scopeRoot(c: Cell): void {
+    this.#value(c, "scope_root");
+    if (this.#roots.depth === 0) throw new Trap(TrapCode.SCOPE_MISMATCH, "scope_root", "no scope is open");
+    this.#roots.push(c);
+  }
+
+  scopeExit(mark: number): void {
+    const depth = this.#roots.depth;
+    if (mark !== depth || depth === 0) {
+      throw new Trap(TrapCode.SCOPE_MISMATCH, "scope_exit", depth === 0 ? `mark ${mark} but no scope is open` : `mark ${mark} but the innermost scope is ${depth}`);
+    }
+    this.#roots.exit();
+  }
+
+  // ---- Pins ---------------------------------------------------------------
+
+  pin(h: Cell): void {
+    const store = this.#anyHandle(h, "pin");
+    const slot = word[LO]!;
+    const count = store.pins[slot]!;
+    if (count === MAX_PINS) throw new Trap(TrapCode.OUT_OF_MEMORY, "pin", `pin count at its maximum ${MAX_PINS}`);
+    store.pins[slot] = count + 1;
+    if (count === 0) store.pinnedSlots++;
+  }
+
+  unpin(h: Cell): void {
+    const store = this.#anyHandle(h, "unpin");
+    const slot = word[LO]!;
+    const count = store.pins[slot]!;
+    if (count === 0) throw new Trap(TrapCode.NOT_PINNED, "unpin", "pin count is zero");
+    store.pins[slot] = count - 1;
+    if (count === 1) store.pinnedSlots--;
+  }
+
+  /** The pin count of a live slot. Not an ABI operation; its argument is checked as `anyHandle`. */
+  pinCount(h: Cell): number {
+    const store = this.#anyHandle(h, "pin_count");
+    return store.pins[word[LO]!]!;
+  }
+
+  // ---- Introspection ------------------------------------------------------
+
+  stats(): HeapStats {
+    let quarantined = 0;
+    let pinned = 0;
+    for (const store of this.#stores) {
+      quarantined += store.quarantine.length;
+      pinned += store.pinnedSlots;
+    }
+    return {
+      arenas: this.#stores.map((s) => ({ arena: s.arena, live: s.live, total: s.total })),
+      collections: this.#collections,
+      slotsFreed: this.#slotsFreed,
+      quarantined,
+      heapBytes: this.#heapBytes,
+      pinned,
+      scopeRoots: this.#roots.cells.length,
+    };
+  }
+
+  /**
+   * Throws an Error naming the first broken internal invariant (free list,
+   * quarantine, states, live and pin counts, heap_bytes, scopes). For tests
+   * and fuzzing; costs a walk over every slot.
+   */
+  checkInvariants(): void {
+    checkHeapInvariants(this.#stores, this.#roots, this.#heapBytes, this.#stub);
+  }
+
+  // ---- Internals ----------------------------------------------------------
+
+  /**
+   * `handle(c, A)` (operations.md §3.1) → the slot. The fast path is one
+   * range check, one store into the scratch word and three comparisons
+   * (tag+arena, state, generation); a slot at or beyond `total` reads state
+   * 0 or undefined and falls through. Any failure goes to the slow path,
+   * which finds the first failing check in the spec's order.
+   */
+  #slot(c: Cell, store: ArenaStore<unknown>, hiArena: number, op: string): number {
+    if (inRange(c)) {
+      word64[0] = c;
+      const hi = word[HI]!;
+      const slot = word[LO]!;
+      if (hi >>> 12 === hiArena && store.states[slot] === ALIVE && store.generations[slot] === (hi & 0xfff)) return slot;
+    }
+    const trap = handleTrap(op, c, store.arena, this.#byArena);
+    if (trap !== undefined) throw trap;
+    return word[LO]!;
+  }
+
+  /** `anyHandle(c)` → the store; the slot is left in `word[LO]`. */
+  #anyHandle(c: Cell, op: string): ArenaStore<unknown> {
+    const trap = handleTrap(op, c, -1, this.#byArena);
+    if (trap !== undefined) throw trap;
+    return this.#byArena[(word[HI]! >>> 12) & 0xf]!;
+  }
+
+  /** `value(c)` (operations.md §3.1): valid, and a heap handle must be live. */
+  #value(c: Cell, op: string): void {
+    if (inRange(c)) {
+      word64[0] = c;
+      const hi = word[HI]!;
+      // A double whose exponent is not all ones is finite, so neither NaN nor a tag: valid.
+      if ((hi & 0x7ff0_0000) !== 0x7ff0_0000) return;
+      if (hi >>> 16 === 0xffff) {
+        const store = this.#byArena[(hi >>> 12) & 0xf];
+        if (store !== undefined && store.isLive(hi & 0xfff, word[LO]!)) return;
+      }
+    }
+    const trap = valueTrap(op, c, this.#byArena);
+    if (trap !== undefined) throw trap;
+  }
+
+  /**
+   * `allocate` steps 1 and 2 (operations.md §3.2): the AUTO safepoint, then
+   * the byte and slot limits, collecting once more under AUTO before giving
+   * up. Traps OUT_OF_MEMORY; the caller then commits with `#commit`.
+   */
+  #reserve(store: ArenaStore<unknown>, bytes: number, op: string): void {
+    let collected = false;
+    if (this.#auto && this.#allocsSinceGc >= Math.max(this.#config.autoMinThreshold, this.#liveAfter)) {
+      this.#collect(NO_ROOTS);
+      collected = true;
+    }
+    if (this.#fits(store, bytes)) return;
+    if (this.#auto && !collected) {
+      this.#collect(NO_ROOTS);
+      if (this.#fits(store, bytes)) return;
+    }
+    if (!store.hasRoom(this.#config.maxSlotsPerArena)) {
+      throw new Trap(TrapCode.OUT_OF_MEMORY, op, `arena has ${store.total} slots, max_slots_per_arena ${this.#config.maxSlotsPerArena}, none free`);
+    }
+    throw new Trap(TrapCode.OUT_OF_MEMORY, op, `heap_bytes ${this.#heapBytes} + ${bytes} > max_heap_bytes ${this.#config.maxHeapBytes}`);
+  }
+
+  #fits(store: ArenaStore<unknown>, bytes: number): boolean {
+    return this.#heapBytes + bytes <= this.#config.maxHeapBytes && store.hasRoom(this.#config.maxSlotsPerArena);
+  }
+
+  /** `allocate` step 3: take the slot, account it, → its handle. */
+  #commit<P>(store: ArenaStore<P>, payload: P, bytes: number): Cell {
+    const slot = store.take(payload);
+    this.#heapBytes += bytes;
+    this.#allocsSinceGc++;
+    return pack((0xffff_0000 | (store.arena << 12) | store.generations[slot]!) >>> 0, slot);
+  }
+
+  /** A collection with `extra` roots and its step-4 bookkeeping; → slots freed. */
+  #collect(extra: readonly Cell[]): number {
+    const { freed, freedBytes } = collectGarbage(this.#stores, this.#byArena, this.#roots.cells, extra);
+    this.#heapBytes -= freedBytes;
+    this.#collections++;
+    this.#slotsFreed += freed;
+    this.#allocsSinceGc = 0;
+    let live = 0;
+    for (const store of this.#stores) live += store.live;
+    this.#liveAfter = live;
+    return freed;
+  }
+}

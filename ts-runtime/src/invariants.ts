@@ -1,0 +1,84 @@
+// Internal consistency of a heap, for tests and fuzzing (Heap.checkInvariants).
+import { ALIVE, type ArenaStore, type Cells, DEAD, FREE, NO_SLOT, QUARANTINED } from "./arena-store.ts";
+import { classify, HI, inRange, KIND_BAD, LO, word, word64 } from "./cell-bits.ts";
+import type { RootStack } from "./roots.ts";
+
+/** Throws an Error naming the first broken invariant. */
+export function checkHeapInvariants(stores: readonly ArenaStore<unknown>[], roots: RootStack, heapBytes: number, stub: boolean): void {
+  let bytes = 0;
+  for (const store of stores) bytes += checkStore(store, stub);
+  if (bytes !== heapBytes) fail(`heap_bytes is ${heapBytes} but the live slots account for ${bytes}`);
+  let previous = 0;
+  for (const height of roots.heights) {
+    if (height < previous || height > roots.cells.length) fail(`scope heights ${roots.heights.join(",")} do not fit a root stack of ${roots.cells.length}`);
+    previous = height;
+  }
+  roots.cells.forEach((c, i) => checkCell(c, `root ${i}`));
+}
+
+/** Checks one arena; → the accounted bytes of its live slots. */
+function checkStore(store: ArenaStore<unknown>, stub: boolean): number {
+  const where = `arena ${store.arena}`;
+  const capacity = store.states.length;
+  for (const array of [store.generations, store.pins, store.marks, store.freeList]) {
+    if (array.length !== capacity) fail(`${where}: per-slot arrays have different capacities`);
+  }
+  if (store.total > capacity || store.payload.length !== store.total) fail(`${where}: total ${store.total}, capacity ${capacity}, payloads ${store.payload.length}`);
+  const counts = [0, 0, 0, 0, 0];
+  let pinned = 0;
+  let bytes = 0;
+  for (let s = 0; s < store.total; s++) {
+    const state = store.states[s]!;
+    if (state === NO_SLOT || state > DEAD) fail(`${where}: slot ${s} has state ${state}`);
+    counts[state]!++;
+    const pins = store.pins[s]!;
+    if (pins !== 0) {
+      if (state !== ALIVE) fail(`${where}: slot ${s} is not alive but has ${pins} pins`);
+      pinned++;
+    }
+    if (state === ALIVE) {
+      bytes += store.accountedBytes(s);
+      if (store.holdsCells) {
+        const cells = store.payload[s];
+        if (!Array.isArray(cells)) fail(`${where}: alive slot ${s} has no Cell payload`);
+        (cells as Cells).forEach((c, i) => checkCell(c, `${where} slot ${s} element ${i}`));
+      }
+    } else if (store.payload[s] !== undefined) {
+      fail(`${where}: slot ${s} in state ${state} still holds a payload`);
+    }
+    if (state === QUARANTINED && store.generations[s] !== 0) fail(`${where}: quarantined slot ${s} has generation ${store.generations[s]}`);
+  }
+  for (let s = store.total; s < capacity; s++) {
+    if (store.states[s] !== NO_SLOT) fail(`${where}: slot ${s} beyond total ${store.total} has a state`);
+  }
+  if (counts[ALIVE] !== store.live) fail(`${where}: live is ${store.live} but ${counts[ALIVE]} slots are alive`);
+  if (pinned !== store.pinnedSlots) fail(`${where}: pinnedSlots is ${store.pinnedSlots} but ${pinned} slots have pins`);
+  if (stub && (counts[FREE] !== 0 || counts[QUARANTINED] !== 0)) fail(`${where}: STUB heap has free or quarantined slots`);
+  if (!stub && counts[DEAD] !== 0) fail(`${where}: dead slots outside STUB`);
+  checkMembers(where, "free list", Array.from(store.freeList.subarray(0, store.freeTop)), FREE, counts[FREE]!, store);
+  checkMembers(where, "quarantine", store.quarantine, QUARANTINED, counts[QUARANTINED]!, store);
+  return bytes;
+}
+
+/** Each slot of `members` is distinct and in `state`, and they are all `count` such slots. */
+function checkMembers(where: string, what: string, members: readonly number[], state: number, count: number, store: ArenaStore<unknown>): void {
+  const seen = new Set<number>();
+  for (const s of members) {
+    if (seen.has(s)) fail(`${where}: slot ${s} is on the ${what} twice`);
+    seen.add(s);
+    if (s >= store.total || store.states[s] !== state) fail(`${where}: slot ${s} on the ${what} has state ${store.states[s]}`);
+  }
+  if (members.length !== count) fail(`${where}: the ${what} holds ${members.length} slots but ${count} are in its state`);
+}
+
+/** Stored and rooted Cells are valid patterns (they passed `value`); liveness may have lapsed since. */
+function checkCell(c: unknown, where: string): void {
+  if (c === undefined) return; // a hole of a long list: null
+  if (typeof c !== "bigint" || !inRange(c)) fail(`${where}: ${String(c)} is not a Cell`);
+  word64[0] = c as bigint;
+  if (classify(word[HI]!, word[LO]!) === KIND_BAD) fail(`${where}: ${String(c)} is not a valid Cell`);
+}
+
+function fail(message: string): never {
+  throw new Error(`heap invariant: ${message}`);
+}
