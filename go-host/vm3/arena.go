@@ -1,0 +1,186 @@
+package vm3
+
+import "github.com/vm3-bridge/vm3/go-host/vm3pb"
+
+// Slot states (arenas.md §2.2), kept with the generation in one uint16 per
+// slot: bits 0..11 the generation, bits 12..14 the state. The handle check
+// is then a single compare against stateAlive|generation.
+const (
+	stateFree        uint16 = 1 << 12
+	stateAlive       uint16 = 2 << 12
+	stateQuarantined uint16 = 3 << 12
+	stateDead        uint16 = 4 << 12
+	stateMask        uint16 = 7 << 12
+)
+
+// materializeLimit bounds the nulls list_new writes eagerly. A longer list
+// starts with an empty prefix: its elements past the prefix read as null, so
+// list_new(2^31-1) costs what its accounting says only once it is written.
+const materializeLimit = 1 << 16
+
+// reuseLimit is the largest payload capacity a freed slot keeps for its next
+// allocation; larger arrays go back to the Go allocator.
+const reuseLimit = 16
+
+// arena is one heap arena's slots as a struct of arrays (arenas.md §2.2).
+// Slot s exists for s < len(meta); payload entries are empty unless alive.
+type arena struct {
+	number vm3pb.Arena
+	// holdsCells: List and Struct payloads are Cells the collector scans;
+	// Host payloads are opaque (operations.md, last note).
+	holdsCells bool
+	meta       []uint16
+	pins       []uint32
+	// cells[s] is a List's materialized prefix or a Struct's fields; lengths[s]
+	// is the List length or field count. A List element at an index in
+	// [len(cells[s]), lengths[s]) is null.
+	cells   [][]Cell
+	lengths []uint32
+	hosts   []any
+	// marks is the collector's bitmap: marked for an alive slot, named for a
+	// quarantined one (collection.md §4.4 step 1).
+	marks []uint64
+	// free is the free list, a stack whose top is the last element
+	// (arenas.md §2.3 step 1).
+	free []uint32
+	// quarantine holds the quarantined slots in the order they entered.
+	quarantine []uint32
+	live       uint64
+	pinned     uint64
+}
+
+func newArena(number vm3pb.Arena, holdsCells bool) arena {
+	return arena{number: number, holdsCells: holdsCells}
+}
+
+func (a *arena) total() uint64 { return uint64(len(a.meta)) }
+
+// liveSlot checks arenas.md §2.4 for a handle whose arena is a's.
+func (a *arena) liveSlot(c Cell) (uint32, bool) {
+	s := c.slot()
+	if int(s) >= len(a.meta) {
+		return 0, false
+	}
+	return s, a.meta[s] == stateAlive|c.generation()
+}
+
+// hasRoom reports whether a slot can be taken (arenas.md §2.3 step 2).
+func (a *arena) hasRoom(maxSlots uint64) bool {
+	return len(a.free) > 0 || a.total() < maxSlots
+}
+
+// take allocates a slot (arenas.md §2.3 steps 1 and 3) whose payload has n
+// Cells; the caller has checked hasRoom.
+func (a *arena) take(n uint32) uint32 {
+	var s uint32
+	if top := len(a.free) - 1; top >= 0 {
+		s = a.free[top]
+		a.free = a.free[:top]
+		a.meta[s] = stateAlive | a.meta[s]&MaxGeneration
+	} else {
+		s = uint32(len(a.meta))
+		a.meta = append(a.meta, stateAlive)
+		a.pins = append(a.pins, 0)
+		if a.holdsCells {
+			a.cells = append(a.cells, nil)
+			a.lengths = append(a.lengths, 0)
+		} else {
+			a.hosts = append(a.hosts, nil)
+		}
+	}
+	if a.holdsCells {
+		a.lengths[s] = n
+		a.cells[s] = nulls(a.cells[s], n)
+	}
+	a.live++
+	return s
+}
+
+// nulls returns n nulls (or, past materializeLimit, an empty prefix), reusing
+// old's array when it is large enough.
+func nulls(old []Cell, n uint32) []Cell {
+	if n > materializeLimit {
+		return nil
+	}
+	var p []Cell
+	if uint64(cap(old)) >= uint64(n) {
+		p = old[:n]
+	} else {
+		p = make([]Cell, n)
+	}
+	for i := range p {
+		p[i] = Null
+	}
+	return p
+}
+
+// bytes is the accounted size of an alive slot (arenas.md §2.6).
+func (a *arena) bytes(s uint32) uint64 {
+	if a.holdsCells {
+		return 16 + 8*uint64(a.lengths[s])
+	}
+	return 16
+}
+
+// release frees alive slot s (arenas.md §2.5) and returns its accounted size.
+func (a *arena) release(s uint32, stub bool) uint64 {
+	size := a.bytes(s)
+	if a.holdsCells {
+		if cap(a.cells[s]) <= reuseLimit {
+			a.cells[s] = a.cells[s][:0]
+		} else {
+			a.cells[s] = nil
+		}
+		a.lengths[s] = 0
+	} else {
+		a.hosts[s] = nil
+	}
+	if a.pins[s] != 0 {
+		a.pins[s] = 0
+		a.pinned--
+	}
+	g := (a.meta[s] + 1) & MaxGeneration
+	a.live--
+	switch {
+	case stub:
+		a.meta[s] = stateDead | g
+	case g == 0:
+		a.meta[s] = stateQuarantined
+		a.quarantine = append(a.quarantine, s)
+	default:
+		a.pushFree(s, g)
+	}
+	return size
+}
+
+func (a *arena) pushFree(s uint32, g uint16) {
+	a.meta[s] = stateFree | g
+	a.free = append(a.free, s)
+}
+
+// element reads List element or Struct field i < lengths[s].
+func (a *arena) element(s uint32, i uint32) Cell {
+	if p := a.cells[s]; int(i) < len(p) {
+		return p[i]
+	}
+	return Null
+}
+
+// setElement writes element i < lengths[s], materializing the prefix up to it.
+func (a *arena) setElement(s uint32, i uint32, v Cell) {
+	p := a.cells[s]
+	if int(i) >= len(p) {
+		p = a.materialize(s, uint64(i)+1)
+	}
+	p[i] = v
+}
+
+// materialize extends slot s's prefix to n Cells with nulls.
+func (a *arena) materialize(s uint32, n uint64) []Cell {
+	p := a.cells[s]
+	for uint64(len(p)) < n {
+		p = append(p, Null)
+	}
+	a.cells[s] = p
+	return p
+}

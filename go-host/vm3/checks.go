@@ -1,0 +1,98 @@
+package vm3
+
+import "github.com/vm3-bridge/vm3/go-host/vm3pb"
+
+// handle is operations.md §3.1's handle(c, A): c must name a live slot of
+// the arena at index idx. Checks, in order: BAD_CELL, NULL_DEREF,
+// NOT_A_HANDLE, WRONG_ARENA, STALE_HANDLE.
+func (h *Heap) handle(op string, c Cell, idx int) (*arena, uint32, error) {
+	a := &h.arenas[idx]
+	// A handle pattern of an implemented arena is valid whatever its
+	// generation and slot, so only liveness is left to check.
+	if uint64(c)>>44 == tagHandle<<4|uint64(a.number) {
+		if s, ok := a.liveSlot(c); ok {
+			return a, s, nil
+		}
+		return nil, 0, staleTrap(op, c)
+	}
+	if err := h.handleShape(op, c); err != nil {
+		return nil, 0, err
+	}
+	return nil, 0, trapf(vm3pb.TrapCode_WRONG_ARENA, op, "%v is a %v handle, not %v", c, vm3pb.Arena(c.arena()), a.number)
+}
+
+// anyHandle is operations.md §3.1's anyHandle(c): handle without the arena
+// check.
+func (h *Heap) anyHandle(op string, c Cell) (*arena, uint32, error) {
+	if err := h.handleShape(op, c); err != nil {
+		return nil, 0, err
+	}
+	if i := arenaIndex[c.arena()]; i >= 0 {
+		a := &h.arenas[i]
+		if s, ok := a.liveSlot(c); ok {
+			return a, s, nil
+		}
+	}
+	return nil, 0, staleTrap(op, c)
+}
+
+// handleShape runs steps 1-3 of handle/anyHandle: BAD_CELL, NULL_DEREF,
+// NOT_A_HANDLE.
+func (h *Heap) handleShape(op string, c Cell) error {
+	if why := c.invalid(); why != "" {
+		return trapf(vm3pb.TrapCode_BAD_CELL, op, "%v: %s", c, why)
+	}
+	if c == Null {
+		return trapf(vm3pb.TrapCode_NULL_DEREF, op, "null where a handle is needed")
+	}
+	if !c.isHeapHandle() {
+		return trapf(vm3pb.TrapCode_NOT_A_HANDLE, op, "%v is not a heap handle", c)
+	}
+	return nil
+}
+
+// value is operations.md §3.1's value(c): c is valid and, if a heap handle,
+// names a live slot (storing a stale handle is refused at once).
+func (h *Heap) value(op string, c Cell) error {
+	if c.tag() != tagHandle {
+		if why := c.invalid(); why != "" {
+			return trapf(vm3pb.TrapCode_BAD_CELL, op, "%v: %s", c, why)
+		}
+		return nil
+	}
+	if !h.isLive(c) {
+		if why := c.invalid(); why != "" {
+			return trapf(vm3pb.TrapCode_BAD_CELL, op, "%v: %s", c, why)
+		}
+		if c.arena() != arenaSmallInt {
+			return staleTrap(op, c)
+		}
+	}
+	return nil
+}
+
+// isLive reports whether c is a heap handle naming a live slot
+// (arenas.md §2.4).
+func (h *Heap) isLive(c Cell) bool {
+	if c.tag() != tagHandle {
+		return false
+	}
+	i := arenaIndex[c.arena()]
+	if i < 0 {
+		return false
+	}
+	_, ok := h.arenas[i].liveSlot(c)
+	return ok
+}
+
+// index is operations.md §3.1's index(i, n).
+func index(op string, i int64, n uint32) (uint32, error) {
+	if i < 0 || i >= int64(n) {
+		return 0, trapf(vm3pb.TrapCode_OUT_OF_BOUNDS, op, "index %d outside [0, %d)", i, n)
+	}
+	return uint32(i), nil
+}
+
+func staleTrap(op string, c Cell) *Trap {
+	return trapf(vm3pb.TrapCode_STALE_HANDLE, op, "%v names no live slot", c)
+}

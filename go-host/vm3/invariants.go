@@ -1,0 +1,113 @@
+package vm3
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/vm3-bridge/vm3/go-host/vm3pb"
+)
+
+// CheckInvariants verifies the heap's internal consistency: slot states and
+// the free list and quarantine agree, live / pinned / quarantined counts and
+// heap_bytes match the slots, payloads are empty unless alive, stored Cells
+// are valid, and the scope stack is well nested. Tests and the fuzzer call
+// it after every operation; it is O(heap size).
+func (h *Heap) CheckInvariants() error {
+	var errs []error
+	var bytes uint64
+	for i := range h.arenas {
+		a := &h.arenas[i]
+		b, err := h.checkArena(a)
+		bytes += b
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%v: %w", a.number, err))
+		}
+	}
+	if bytes != h.heapBytes {
+		errs = append(errs, fmt.Errorf("heap_bytes is %d, the live slots account for %d", h.heapBytes, bytes))
+	}
+	prev := 0
+	for k, height := range h.scopes {
+		if height < prev || height > len(h.roots) {
+			errs = append(errs, fmt.Errorf("scope %d opened at root height %d (previous %d, stack %d)", k+1, height, prev, len(h.roots)))
+		}
+		prev = height
+	}
+	if len(h.scopes) == 0 && len(h.roots) != 0 {
+		errs = append(errs, fmt.Errorf("%d roots with no scope open", len(h.roots)))
+	}
+	for k, c := range h.roots {
+		if why := c.invalid(); why != "" {
+			errs = append(errs, fmt.Errorf("root %d %v is invalid: %s", k, c, why))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// checkArena checks one arena and returns the accounted bytes of its live
+// slots.
+func (h *Heap) checkArena(a *arena) (uint64, error) {
+	n := len(a.meta)
+	if len(a.pins) != n || (a.holdsCells && (len(a.cells) != n || len(a.lengths) != n)) || (!a.holdsCells && len(a.hosts) != n) {
+		return 0, errors.New("per-slot arrays differ in length")
+	}
+	onFree := make([]bool, n)
+	for _, s := range a.free {
+		if int(s) >= n || onFree[s] {
+			return 0, fmt.Errorf("free list entry %d is out of range or repeated", s)
+		}
+		onFree[s] = true
+	}
+	inQuarantine := make([]bool, n)
+	for _, s := range a.quarantine {
+		if int(s) >= n || inQuarantine[s] {
+			return 0, fmt.Errorf("quarantine entry %d is out of range or repeated", s)
+		}
+		inQuarantine[s] = true
+	}
+	var live, pinned, bytes uint64
+	for s, m := range a.meta {
+		state, gen := m&stateMask, m&MaxGeneration
+		alive := state == stateAlive
+		switch {
+		case m&^(stateMask|MaxGeneration) != 0 || state == 0 || state > stateDead:
+			return 0, fmt.Errorf("slot %d has bad meta %#x", s, m)
+		case (state == stateFree) != onFree[s]:
+			return 0, fmt.Errorf("slot %d: state %#x but on the free list: %v", s, state, onFree[s])
+		case (state == stateQuarantined) != inQuarantine[s]:
+			return 0, fmt.Errorf("slot %d: state %#x but in quarantine: %v", s, state, inQuarantine[s])
+		case state == stateQuarantined && gen != 0:
+			return 0, fmt.Errorf("quarantined slot %d has generation %d", s, gen)
+		case state == stateDead && !h.lim.stub, state != stateDead && state != stateAlive && h.lim.stub:
+			return 0, fmt.Errorf("slot %d has state %#x in variant %v", s, state, h.lim.variant)
+		case !alive && a.pins[s] != 0:
+			return 0, fmt.Errorf("slot %d is not alive but has %d pins", s, a.pins[s])
+		}
+		if a.pins[s] != 0 {
+			pinned++
+		}
+		if !alive {
+			if (a.holdsCells && (len(a.cells[s]) != 0 || a.lengths[s] != 0)) || (!a.holdsCells && a.hosts[s] != nil) {
+				return 0, fmt.Errorf("slot %d is not alive but holds a payload", s)
+			}
+			continue
+		}
+		live++
+		bytes += a.bytes(uint32(s))
+		if !a.holdsCells {
+			continue
+		}
+		if uint64(len(a.cells[s])) > uint64(a.lengths[s]) || (a.number != vm3pb.Arena_ARENA_LIST && len(a.cells[s]) != int(a.lengths[s])) {
+			return 0, fmt.Errorf("slot %d holds %d Cells for length %d", s, len(a.cells[s]), a.lengths[s])
+		}
+		for k, c := range a.cells[s] {
+			if why := c.invalid(); why != "" {
+				return 0, fmt.Errorf("slot %d element %d %v is invalid: %s", s, k, c, why)
+			}
+		}
+	}
+	if live != a.live || pinned != a.pinned {
+		return 0, fmt.Errorf("counts live %d pinned %d, slots say live %d pinned %d", a.live, a.pinned, live, pinned)
+	}
+	return bytes, nil
+}
