@@ -1,0 +1,101 @@
+package vm3
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/vm3-bridge/vm3/go-host/vm3pb"
+	"google.golang.org/protobuf/proto"
+)
+
+// code returns err's trap code, TRAP_NONE for nil; any other error fails.
+func code(t testing.TB, err error) vm3pb.TrapCode {
+	t.Helper()
+	if err == nil {
+		return vm3pb.TrapCode_TRAP_NONE
+	}
+	var trap *Trap
+	if !errors.As(err, &trap) {
+		t.Fatalf("error %v (%T) is not a *Trap", err, err)
+	}
+	return trap.Code
+}
+
+func wantTrap(t testing.TB, err error, want vm3pb.TrapCode) {
+	t.Helper()
+	if got := code(t, err); got != want {
+		t.Fatalf("got %v (%v), want %v", got, err, want)
+	}
+}
+
+func ok(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
+}
+
+// need(t)(h.ListNew(3)) returns the Cell or fails the test.
+func need(t testing.TB) func(Cell, error) Cell {
+	return func(c Cell, err error) Cell {
+		t.Helper()
+		ok(t, err)
+		return c
+	}
+}
+
+func icell(t testing.TB, i int64) Cell {
+	t.Helper()
+	return need(t)(IntCell(i))
+}
+
+func check(t testing.TB, h *Heap) {
+	t.Helper()
+	if err := h.CheckInvariants(); err != nil {
+		t.Fatalf("invariants: %v", err)
+	}
+}
+
+// unchanged runs f, which must trap with want, and checks that the heap's
+// observable state (stats, and every slot's generation and state) did not
+// move: operations.md §3, "a trapping operation changes nothing".
+func unchanged(t testing.TB, h *Heap, want vm3pb.TrapCode, f func() error) {
+	t.Helper()
+	before, snap := h.Stats(), snapshot(h)
+	wantTrap(t, f(), want)
+	if after := h.Stats(); !proto.Equal(before, after) {
+		t.Fatalf("stats changed by a trapping operation:\n before %v\n after  %v", before, after)
+	}
+	if snapshot(h) != snap {
+		t.Fatal("slots changed by a trapping operation")
+	}
+	check(t, h)
+}
+
+func snapshot(h *Heap) string {
+	var b []byte
+	for i := range h.arenas {
+		a := &h.arenas[i]
+		for s, m := range a.meta {
+			b = append(b, byte(m), byte(m>>8), byte(a.pins[s]))
+			if a.holdsCells {
+				b = append(b, byte(a.lengths[s]), byte(len(a.cells[s])))
+				for _, c := range a.cells[s] {
+					b = append(b, byte(c), byte(c>>32), byte(c>>48))
+				}
+			}
+		}
+		for _, s := range a.free {
+			b = append(b, byte(s), 'f')
+		}
+		for _, s := range a.quarantine {
+			b = append(b, byte(s), 'q')
+		}
+	}
+	for _, c := range h.roots {
+		b = append(b, byte(c), byte(c>>32))
+	}
+	return string(b)
+}
+
+func arenaStats(h *Heap, idx int) *vm3pb.ArenaStats { return h.Stats().Arenas[idx] }
