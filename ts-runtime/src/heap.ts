@@ -3,11 +3,12 @@
 import { Arena } from "./arena.ts";
 import { ALIVE, ArenaStore, type Cells } from "./arena-store.ts";
 import { type Cell, CELL_NULL } from "./cell.ts";
-import { HI, inRange, LO, pack, word, word64 } from "./cell-bits.ts";
+import { classify, HI, inRange, KIND_BAD, KIND_SMALL_INT, LO, pack, TAG_HANDLE, word, word64 } from "./cell-bits.ts";
 import { handleTrap, outOfBounds, type StoresByArena, valueTrap } from "./checks.ts";
 import { collectGarbage } from "./collector.ts";
 import { type HeapConfig, type ResolvedConfig, resolveConfig } from "./heap-config.ts";
 import { checkHeapInvariants } from "./invariants.ts";
+import { nullCells } from "./null-cells.ts";
 import { RootStack } from "./roots.ts";
 import type { HeapStats } from "./stats.ts";
 import { Trap, TrapCode } from "./trap.ts";
@@ -21,13 +22,6 @@ export const MAX_LENGTH = 2 ** 31 - 1;
 export const MAX_FIELDS = 65535;
 /** The largest pin count; one more pin is OUT_OF_MEMORY (operations.md §3.2). */
 const MAX_PINS = 2 ** 32 - 1;
-
-/**
- * Lists up to this length get their nulls written out (a packed array);
- * longer ones start as holes that read as null, so that `list_new(2^31-1)`
- * under an unlimited byte budget costs what its guest uses, not 16 GiB.
- */
-const EAGER_NULLS = 1024;
 
 // `hi >>> 12` of a handle Cell into each heap arena: tag 0xFFFF and the arena.
 const HI_LIST = 0xffff0 | Arena.LIST;
@@ -74,14 +68,7 @@ export class Heap {
       throw new Trap(TrapCode.BAD_ARGUMENT, "list_new", `length ${length} outside [0, ${MAX_LENGTH}]`);
     }
     this.#reserve(this.#lists, 16 + 8 * length, "list_new");
-    let cells: Cells;
-    if (length <= EAGER_NULLS) {
-      cells = [];
-      for (let i = 0; i < length; i++) cells.push(CELL_NULL);
-    } else {
-      cells = new Array<Cell>(length);
-    }
-    return this.#commit(this.#lists, cells, 16 + 8 * length);
+    return this.#commit(this.#lists, nullCells(length), 16 + 8 * length);
   }
 
   listLen(list: Cell): number {
@@ -125,9 +112,7 @@ export class Heap {
     }
     const bytes = 16 + 8 * fields;
     this.#reserve(this.#structs, bytes, "struct_new");
-    const cells: Cells = [];
-    for (let i = 0; i < fields; i++) cells.push(CELL_NULL);
-    return this.#commit(this.#structs, cells, bytes);
+    return this.#commit(this.#structs, nullCells(fields), bytes);
   }
 
   structLen(s: Cell): number {
@@ -280,16 +265,20 @@ export class Heap {
     return this.#byArena[(word[HI]! >>> 12) & 0xf]!;
   }
 
-  /** `value(c)` (operations.md §3.1): valid, and a heap handle must be live. */
+  /**
+   * `value(c)` (operations.md §3.1): valid, and a heap handle must be live.
+   * The fast path accepts live heap handles and every valid non-handle
+   * pattern; a failure goes to the slow path for the exact trap.
+   */
   #value(c: Cell, op: string): void {
     if (inRange(c)) {
       word64[0] = c;
       const hi = word[HI]!;
-      // A double whose exponent is not all ones is finite, so neither NaN nor a tag: valid.
-      if ((hi & 0x7ff0_0000) !== 0x7ff0_0000) return;
-      if (hi >>> 16 === 0xffff) {
+      if (hi >>> 16 === TAG_HANDLE) {
         const store = this.#byArena[(hi >>> 12) & 0xf];
-        if (store !== undefined && store.isLive(hi & 0xfff, word[LO]!)) return;
+        if (store !== undefined ? store.isLive(hi & 0xfff, word[LO]!) : classify(hi, word[LO]!) === KIND_SMALL_INT) return;
+      } else if (classify(hi, word[LO]!) !== KIND_BAD) {
+        return;
       }
     }
     const trap = valueTrap(op, c, this.#byArena);
