@@ -35,6 +35,12 @@ export class ArenaStore<P> {
   generations: Uint16Array;
   states: Uint8Array;
   pins: Uint32Array;
+  /**
+   * The Cell count of each alive List or Struct slot: a list's length, a
+   * struct's field count. A list's `payload` may be shorter than its length:
+   * elements past the end of the array are null (see null-cells.ts).
+   */
+  lengths: Uint32Array;
   /** Collection marks; for a quarantined slot, "named" (collection.md §4.4). */
   marks: Uint8Array;
   readonly payload: (P | undefined)[] = [];
@@ -51,6 +57,7 @@ export class ArenaStore<P> {
     this.generations = new Uint16Array(INITIAL_CAPACITY);
     this.states = new Uint8Array(INITIAL_CAPACITY);
     this.pins = new Uint32Array(INITIAL_CAPACITY);
+    this.lengths = new Uint32Array(INITIAL_CAPACITY);
     this.marks = new Uint8Array(INITIAL_CAPACITY);
     this.freeList = new Uint32Array(INITIAL_CAPACITY);
   }
@@ -62,9 +69,9 @@ export class ArenaStore<P> {
 
   /**
    * Takes a slot (arenas.md §2.3 steps 1 and 3) and makes it alive with
-   * `payload`. The caller has checked `hasRoom`.
+   * `payload` of `length` Cells (0 for a Host slot). The caller has checked `hasRoom`.
    */
-  take(payload: P): number {
+  take(payload: P, length: number): number {
     let slot: number;
     if (this.freeTop > 0) {
       slot = this.freeList[--this.freeTop]!;
@@ -76,6 +83,7 @@ export class ArenaStore<P> {
       this.payload.push(payload);
     }
     this.states[slot] = ALIVE;
+    this.lengths[slot] = length;
     this.live++;
     return slot;
   }
@@ -86,6 +94,7 @@ export class ArenaStore<P> {
    */
   release(slot: number, stub: boolean): void {
     this.payload[slot] = undefined;
+    this.lengths[slot] = 0;
     if (this.pins[slot] !== 0) {
       this.pins[slot] = 0;
       this.pinnedSlots--;
@@ -114,7 +123,7 @@ export class ArenaStore<P> {
    * a List or Struct, 16 for a Host slot.
    */
   accountedBytes(slot: number): number {
-    return this.holdsCells ? 16 + 8 * (this.payload[slot] as Cells).length : 16;
+    return 16 + 8 * this.lengths[slot]!;
   }
 
   /** Whether `(generation, slot)` names a live slot of this arena (arenas.md §2.4). */
@@ -128,6 +137,7 @@ export class ArenaStore<P> {
     this.generations = grown(this.generations, new Uint16Array(capacity));
     this.states = grown(this.states, new Uint8Array(capacity));
     this.pins = grown(this.pins, new Uint32Array(capacity));
+    this.lengths = grown(this.lengths, new Uint32Array(capacity));
     this.marks = grown(this.marks, new Uint8Array(capacity));
     this.freeList = grown(this.freeList, new Uint32Array(capacity));
   }
@@ -138,5 +148,5 @@ function grown<T extends Uint8Array | Uint16Array | Uint32Array>(old: T, next: T
   return next;
 }
 
-/** Payload of a List or Struct slot. A hole (undefined) below `length` is null: see heap.ts listNew. */
+/** Payload of a List or Struct slot: its Cells, possibly fewer than its length (the rest are null). */
 export type Cells = Cell[];

@@ -102,10 +102,7 @@ class Marker {
           progressed = true;
           const cells = payload[work[--top]!]!;
           this.top[store.arena] = top;
-          for (let i = 0; i < cells.length; i++) {
-            const c = cells[i];
-            if (c !== undefined) this.visit(c);
-          }
+          for (let i = 0; i < cells.length; i++) this.visit(cells[i]!);
           top = this.top[store.arena]!;
         }
       }

@@ -8,7 +8,7 @@ import { handleTrap, outOfBounds, type StoresByArena, valueTrap } from "./checks
 import { collectGarbage } from "./collector.ts";
 import { type HeapConfig, type ResolvedConfig, resolveConfig } from "./heap-config.ts";
 import { checkHeapInvariants } from "./invariants.ts";
-import { nullCells } from "./null-cells.ts";
+import { materializeTo, nullCells } from "./null-cells.ts";
 import { RootStack } from "./roots.ts";
 import type { HeapStats } from "./stats.ts";
 import { Trap, TrapCode } from "./trap.ts";
@@ -68,30 +68,36 @@ export class Heap {
       throw new Trap(TrapCode.BAD_ARGUMENT, "list_new", `length ${length} outside [0, ${MAX_LENGTH}]`);
     }
     this.#reserve(this.#lists, 16 + 8 * length, "list_new");
-    return this.#commit(this.#lists, nullCells(length), 16 + 8 * length);
+    return this.#commit(this.#lists, nullCells(length), length);
   }
 
   listLen(list: Cell): number {
-    return this.#lists.payload[this.#slot(list, this.#lists, HI_LIST, "list_len")]!.length;
+    return this.#lists.lengths[this.#slot(list, this.#lists, HI_LIST, "list_len")]!;
   }
 
   listGet(list: Cell, index: number): Cell {
-    const cells = this.#lists.payload[this.#slot(list, this.#lists, HI_LIST, "list_get")]!;
-    if (!(index >= 0 && index < cells.length && (index | 0) === index)) throw outOfBounds("list_get", index, cells.length);
-    return cells[index] ?? CELL_NULL;
+    const slot = this.#slot(list, this.#lists, HI_LIST, "list_get");
+    const length = this.#lists.lengths[slot]!;
+    if (!(index >= 0 && index < length && (index | 0) === index)) throw outOfBounds("list_get", index, length);
+    return this.#lists.payload[slot]![index] ?? CELL_NULL;
   }
 
   listSet(list: Cell, index: number, value: Cell): void {
-    const cells = this.#lists.payload[this.#slot(list, this.#lists, HI_LIST, "list_set")]!;
-    if (!(index >= 0 && index < cells.length && (index | 0) === index)) throw outOfBounds("list_set", index, cells.length);
+    const slot = this.#slot(list, this.#lists, HI_LIST, "list_set");
+    const length = this.#lists.lengths[slot]!;
+    if (!(index >= 0 && index < length && (index | 0) === index)) throw outOfBounds("list_set", index, length);
     this.#value(value, "list_set");
+    const cells = this.#lists.payload[slot]!;
+    if (index > cells.length) materializeTo(cells, index);
     cells[index] = value;
   }
 
   listPush(list: Cell, value: Cell): void {
-    const cells = this.#lists.payload[this.#slot(list, this.#lists, HI_LIST, "list_push")]!;
+    const lists = this.#lists;
+    const slot = this.#slot(list, lists, HI_LIST, "list_push");
     this.#value(value, "list_push");
-    if (cells.length === MAX_LENGTH) throw new Trap(TrapCode.OUT_OF_MEMORY, "list_push", `the list is at MAX_LENGTH ${MAX_LENGTH}`);
+    const length = lists.lengths[slot]!;
+    if (length === MAX_LENGTH) throw new Trap(TrapCode.OUT_OF_MEMORY, "list_push", `the list is at MAX_LENGTH ${MAX_LENGTH}`);
     if (this.#heapBytes + 8 > this.#config.maxHeapBytes) {
       // operations.md §3.2: AUTO collects once, rooting the arguments, and checks again.
       if (this.#auto) this.#collect([list, value]);
@@ -99,7 +105,10 @@ export class Heap {
         throw new Trap(TrapCode.OUT_OF_MEMORY, "list_push", `heap_bytes ${this.#heapBytes} + 8 > max_heap_bytes ${this.#config.maxHeapBytes}`);
       }
     }
+    const cells = lists.payload[slot]!;
+    if (length > cells.length) materializeTo(cells, length);
     cells.push(value);
+    lists.lengths[slot] = length + 1;
     this.#heapBytes += 8;
   }
 
@@ -110,13 +119,12 @@ export class Heap {
     if (!(Number.isInteger(fields) && fields >= 0 && fields <= MAX_FIELDS)) {
       throw new Trap(TrapCode.BAD_ARGUMENT, "struct_new", `field count ${fields} outside [0, ${MAX_FIELDS}]`);
     }
-    const bytes = 16 + 8 * fields;
-    this.#reserve(this.#structs, bytes, "struct_new");
-    return this.#commit(this.#structs, nullCells(fields), bytes);
+    this.#reserve(this.#structs, 16 + 8 * fields, "struct_new");
+    return this.#commit(this.#structs, nullCells(fields), fields);
   }
 
   structLen(s: Cell): number {
-    return this.#structs.payload[this.#slot(s, this.#structs, HI_STRUCT, "struct_len")]!.length;
+    return this.#structs.lengths[this.#slot(s, this.#structs, HI_STRUCT, "struct_len")]!;
   }
 
   structGet(s: Cell, field: number): Cell {
@@ -137,7 +145,7 @@ export class Heap {
   /** A new Host slot holding `value`, opaque to the heap (operations.md §3.2 notes). */
   hostNew(value: unknown): Cell {
     this.#reserve(this.#hosts, 16, "host_new");
-    return this.#commit(this.#hosts, value, 16);
+    return this.#commit(this.#hosts, value, 0);
   }
 
   hostGet(h: Cell): unknown {
@@ -311,10 +319,10 @@ export class Heap {
     return this.#heapBytes + bytes <= this.#config.maxHeapBytes && store.hasRoom(this.#config.maxSlotsPerArena);
   }
 
-  /** `allocate` step 3: take the slot, account it, → its handle. */
-  #commit<P>(store: ArenaStore<P>, payload: P, bytes: number): Cell {
-    const slot = store.take(payload);
-    this.#heapBytes += bytes;
+  /** `allocate` step 3: take the slot, account it (16 + 8 per Cell), → its handle. */
+  #commit<P>(store: ArenaStore<P>, payload: P, length: number): Cell {
+    const slot = store.take(payload, length);
+    this.#heapBytes += 16 + 8 * length;
     this.#allocsSinceGc++;
     return pack((0xffff_0000 | (store.arena << 12) | store.generations[slot]!) >>> 0, slot);
   }

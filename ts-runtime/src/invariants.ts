@@ -1,4 +1,5 @@
 // Internal consistency of a heap, for tests and fuzzing (Heap.checkInvariants).
+import { Arena } from "./arena.ts";
 import { ALIVE, type ArenaStore, type Cells, DEAD, FREE, NO_SLOT, QUARANTINED } from "./arena-store.ts";
 import { classify, HI, inRange, KIND_BAD, LO, word, word64 } from "./cell-bits.ts";
 import type { RootStack } from "./roots.ts";
@@ -41,9 +42,13 @@ function checkStore(store: ArenaStore<unknown>, stub: boolean): number {
       if (store.holdsCells) {
         const cells = store.payload[s];
         if (!Array.isArray(cells)) fail(`${where}: alive slot ${s} has no Cell payload`);
-        (cells as Cells).forEach((c, i) => checkCell(c, `${where} slot ${s} element ${i}`));
+        const length = store.lengths[s]!;
+        if (cells.length > length || (store.arena !== Arena.LIST && cells.length !== length)) {
+          fail(`${where}: slot ${s} holds ${cells.length} Cells for length ${length}`);
+        }
+        for (let i = 0; i < cells.length; i++) checkCell((cells as Cells)[i], `${where} slot ${s} element ${i}`);
       }
-    } else if (store.payload[s] !== undefined) {
+    } else if (store.payload[s] !== undefined || store.lengths[s] !== 0) {
       fail(`${where}: slot ${s} in state ${state} still holds a payload`);
     }
     if (state === QUARANTINED && store.generations[s] !== 0) fail(`${where}: quarantined slot ${s} has generation ${store.generations[s]}`);
@@ -73,7 +78,6 @@ function checkMembers(where: string, what: string, members: readonly number[], s
 
 /** Stored and rooted Cells are valid patterns (they passed `value`); liveness may have lapsed since. */
 function checkCell(c: unknown, where: string): void {
-  if (c === undefined) return; // a hole of a long list: null
   if (typeof c !== "bigint" || !inRange(c)) fail(`${where}: ${String(c)} is not a Cell`);
   word64[0] = c as bigint;
   if (classify(word[HI]!, word[LO]!) === KIND_BAD) fail(`${where}: ${String(c)} is not a valid Cell`);

@@ -4,10 +4,11 @@ import { type Cell, CELL_NULL } from "./cell.ts";
 const N = CELL_NULL;
 
 /**
- * Up to this length the nulls are written out. Longer lists start as holes
- * that read as null (heap.ts reads `cells[i] ?? CELL_NULL`), so that
- * `list_new(2^31-1)` under an unlimited byte budget costs what the guest
- * later uses instead of 16 GiB at once.
+ * Up to this length a list's nulls are written out. A longer list starts
+ * as an empty array whose missing tail reads as null (its length lives in
+ * ArenaStore.lengths), so that `list_new(2^31-1)` under an unlimited byte
+ * budget costs what the guest later writes, not 16 GiB at once, and the
+ * collector scans only what was written.
  */
 export const EAGER_NULLS = 1 << 16;
 
@@ -29,5 +30,10 @@ export function nullCells(n: number): Cell[] {
     case 7: return [N, N, N, N, N, N, N];
     case 8: return [N, N, N, N, N, N, N, N];
   }
-  return n <= EAGER_NULLS ? new Array<Cell>(n).fill(N) : new Array<Cell>(n);
+  return n <= EAGER_NULLS ? new Array<Cell>(n).fill(N) : [];
+}
+
+/** Writes nulls into `cells` up to (not including) `index`: a lazy list's tail becomes real before a write past it. */
+export function materializeTo(cells: Cell[], index: number): void {
+  while (cells.length < index) cells.push(N);
 }
