@@ -57,27 +57,27 @@ function step(op: OpName, parts: Partial<Step> = {}): fc.Arbitrary<Step> {
 const bind = fc.constantFrom(...NAMES);
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ n: smallInt, bind }).map(({ n, bind }) => ({ op: "LIST_NEW", ints: [n], bind })) },
-  { weight: 4, arbitrary: fc.record({ n: smallInt, bind }).map(({ n, bind }) => ({ op: "STRUCT_NEW", ints: [n], bind })) },
-  { weight: 2, arbitrary: fc.record({ host: fc.string({ maxLength: 4 }), bind }).map(({ host, bind }) => ({ op: "HOST_NEW", host, bind })) },
-  { weight: 3, arbitrary: fc.record({ c: cellValue, i: smallInt, bind }).map(({ c, i, bind }) => ({ op: "LIST_GET", cells: [c], ints: [i], bind })) },
-  { weight: 3, arbitrary: fc.record({ c: cellValue, i: smallInt, bind }).map(({ c, i, bind }) => ({ op: "STRUCT_GET", cells: [c], ints: [i], bind })) },
-  { weight: 4, arbitrary: fc.record({ c: cellValue, v: cellValue, i: smallInt }).map(({ c, v, i }) => ({ op: "LIST_SET", cells: [c, v], ints: [i] })) },
-  { weight: 4, arbitrary: fc.record({ c: cellValue, v: cellValue, i: smallInt }).map(({ c, v, i }) => ({ op: "STRUCT_SET", cells: [c, v], ints: [i] })) },
-  { weight: 4, arbitrary: fc.record({ c: cellValue, v: cellValue }).map(({ c, v }) => ({ op: "LIST_PUSH", cells: [c, v] })) },
-  { weight: 1, arbitrary: cellValue.map((c) => ({ op: "LIST_LEN", cells: [c] })) },
-  { weight: 1, arbitrary: cellValue.map((c) => ({ op: "STRUCT_LEN", cells: [c] })) },
-  { weight: 1, arbitrary: cellValue.map((c) => ({ op: "HOST_GET", cells: [c] })) },
-  { weight: 3, arbitrary: cellValue.map((c) => ({ op: "FREE", cells: [c] })) },
+  { weight: 4, arbitrary: fc.record({ n: smallInt, bind }).map(({ n, bind }): Step => ({ op: "LIST_NEW", ints: [n], bind })) },
+  { weight: 4, arbitrary: fc.record({ n: smallInt, bind }).map(({ n, bind }): Step => ({ op: "STRUCT_NEW", ints: [n], bind })) },
+  { weight: 2, arbitrary: fc.record({ host: fc.string({ maxLength: 4 }), bind }).map(({ host, bind }): Step => ({ op: "HOST_NEW", host, bind })) },
+  { weight: 3, arbitrary: fc.record({ c: cellValue, i: smallInt, bind }).map(({ c, i, bind }): Step => ({ op: "LIST_GET", cells: [c], ints: [i], bind })) },
+  { weight: 3, arbitrary: fc.record({ c: cellValue, i: smallInt, bind }).map(({ c, i, bind }): Step => ({ op: "STRUCT_GET", cells: [c], ints: [i], bind })) },
+  { weight: 4, arbitrary: fc.record({ c: cellValue, v: cellValue, i: smallInt }).map(({ c, v, i }): Step => ({ op: "LIST_SET", cells: [c, v], ints: [i] })) },
+  { weight: 4, arbitrary: fc.record({ c: cellValue, v: cellValue, i: smallInt }).map(({ c, v, i }): Step => ({ op: "STRUCT_SET", cells: [c, v], ints: [i] })) },
+  { weight: 4, arbitrary: fc.record({ c: cellValue, v: cellValue }).map(({ c, v }): Step => ({ op: "LIST_PUSH", cells: [c, v] })) },
+  { weight: 1, arbitrary: cellValue.map((c): Step => ({ op: "LIST_LEN", cells: [c] })) },
+  { weight: 1, arbitrary: cellValue.map((c): Step => ({ op: "STRUCT_LEN", cells: [c] })) },
+  { weight: 1, arbitrary: cellValue.map((c): Step => ({ op: "HOST_GET", cells: [c] })) },
+  { weight: 3, arbitrary: cellValue.map((c): Step => ({ op: "FREE", cells: [c] })) },
   { weight: 2, arbitrary: step("COLLECT") },
   { weight: 1, arbitrary: step("SCOPE_ENTER") },
-  { weight: 2, arbitrary: cellValue.map((c) => ({ op: "SCOPE_ROOT", cells: [c] })) },
-  { weight: 1, arbitrary: fc.integer({ min: -1, max: 4 }).map((m) => ({ op: "SCOPE_EXIT", ints: [BigInt(m)] })) },
-  { weight: 2, arbitrary: cellValue.map((c) => ({ op: "PIN", cells: [c] })) },
-  { weight: 2, arbitrary: cellValue.map((c) => ({ op: "UNPIN", cells: [c] })) },
+  { weight: 2, arbitrary: cellValue.map((c): Step => ({ op: "SCOPE_ROOT", cells: [c] })) },
+  { weight: 1, arbitrary: fc.integer({ min: -1, max: 4 }).map((m): Step => ({ op: "SCOPE_EXIT", ints: [BigInt(m)] })) },
+  { weight: 2, arbitrary: cellValue.map((c): Step => ({ op: "PIN", cells: [c] })) },
+  { weight: 2, arbitrary: cellValue.map((c): Step => ({ op: "UNPIN", cells: [c] })) },
   { weight: 1, arbitrary: step("STATS") },
-  { weight: 1, arbitrary: fc.record({ i: fc.bigInt({ min: -(1n << 48n), max: 1n << 48n }), bind }).map(({ i, bind }) => ({ op: "INT_CELL", ints: [i], bind })) },
-  { weight: 1, arbitrary: fc.record({ c: cellValue, bind }).map(({ c, bind }) => ({ op: "CELL_CHECK", cells: [c], bind })) },
+  { weight: 1, arbitrary: fc.record({ i: fc.bigInt({ min: -(1n << 48n), max: 1n << 48n }), bind }).map(({ i, bind }): Step => ({ op: "INT_CELL", ints: [i], bind })) },
+  { weight: 1, arbitrary: fc.record({ c: cellValue, bind }).map(({ c, bind }): Step => ({ op: "CELL_CHECK", cells: [c], bind })) },
 );
 
 const heapArb: fc.Arbitrary<HeapConfig> = fc.record({
@@ -89,7 +89,7 @@ const heapArb: fc.Arbitrary<HeapConfig> = fc.record({
 
 // Every name is bound before the random steps, so references always resolve
 // and each sequence runs to its end.
-const prelude: Step[] = NAMES.map((name, i) => ({ op: "INT_CELL", ints: [BigInt(i)], bind: name }));
+const prelude: Step[] = NAMES.map((name, i): Step => ({ op: "INT_CELL", ints: [BigInt(i)], bind: name }));
 
 const vectorArb: fc.Arbitrary<AbiVector> = fc
   .record({ heap: heapArb, steps: fc.array(stepArb, { minLength: 1, maxLength: 60 }) })
