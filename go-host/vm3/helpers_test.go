@@ -1,6 +1,7 @@
 package vm3
 
 import (
+	"encoding/binary"
 	"errors"
 	"testing"
 
@@ -79,10 +80,11 @@ func snapshot(h *Heap) string {
 		for s, m := range a.meta {
 			b = append(b, byte(m), byte(m>>8), byte(a.pins[s]))
 			if a.holdsCells {
-				b = append(b, byte(a.lengths[s]), byte(len(a.cells[s])))
+				sum := uint64(a.lengths[s])<<32 | uint64(len(a.cells[s]))
 				for _, c := range a.cells[s] {
-					b = append(b, byte(c), byte(c>>32), byte(c>>48))
+					sum = (sum ^ uint64(c)) * 0x100000001B3
 				}
+				b = binary.LittleEndian.AppendUint64(b, sum)
 			}
 		}
 		for _, s := range a.free {
