@@ -14,7 +14,9 @@ export function encodeMessage(typeName: string, plain: object): Uint8Array {
 /** Decodes binary protobuf into the plain form. Throws on malformed input. */
 export function decodeMessage(typeName: string, bytes: Uint8Array): Record<string, unknown> {
   const type = messageType(typeName);
-  const object = type.toObject(type.decode(bytes), { longs: String, enums: String, defaults: false });
+  // defaults: true gives every non-oneof field a value, as the in-process
+  // backend's objects have; oneof members and proto3 optionals keep presence.
+  const object = type.toObject(type.decode(bytes), { longs: String, enums: String, defaults: true });
   return fromProtobufjs(type, object);
 }
 

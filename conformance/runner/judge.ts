@@ -1,7 +1,7 @@
 // Judging a backend's outcomes against a vector's expectations
 // (conformance.md §6.2, §6.3). Messages name the step and say what was
 // expected and what came.
-import { cellFromF64, formatCell, type Cell } from "../../ts-runtime/src/cell.ts";
+import { formatCell, type Cell } from "../../ts-runtime/src/cell.ts";
 import { resolveCell } from "../protocol/cell-value.ts";
 import type {
   AbiVector,
@@ -112,7 +112,7 @@ export function describe(o: Outcome): string {
   if (o.cell !== undefined) return `cell ${formatCell(o.cell)}`;
   if (o.int !== undefined) return `int ${o.int}`;
   if (o.host !== undefined) return `host ${JSON.stringify(o.host)}`;
-  if (o.stats !== undefined) return `stats ${JSON.stringify(o.stats, (_k, v) => (typeof v === "bigint" ? Number(v) : v))}`;
+  if (o.stats !== undefined) return `stats ${statsText(o.stats)}`;
   if (o.loop !== undefined) {
     const l = o.loop;
     return l.trap !== undefined && l.trap !== "TRAP_NONE"
@@ -121,6 +121,14 @@ export function describe(o: Outcome): string {
   }
   if (o.done !== undefined) return "done";
   return "an empty outcome";
+}
+
+function statsText(s: Stats): string {
+  const arenas = (s.arenas ?? []).map((a) => `${(a.arena ?? "").slice(6).toLowerCase()} ${a.live ?? 0n}/${a.total ?? 0n}`);
+  return (
+    `{live/total ${arenas.join(", ")}; collections ${s.collections ?? 0n}, freed ${s.slotsFreed ?? 0n}, ` +
+    `quarantined ${s.quarantined ?? 0n}, bytes ${s.heapBytes ?? 0n}, pinned ${s.pinned ?? 0n}, scope roots ${s.scopeRoots ?? 0n}}`
+  );
 }
 
 /** Whether two backends' outcomes for one step are the same observation. */
@@ -145,12 +153,17 @@ export function judgeGolden(cell: GoldenCell, encoded: EncodeOutcome | undefined
   return fail("a golden cell needs value and bits, value and trap, or bits and trap");
 }
 
+/**
+ * Same kind and same canonical bits. Comparing bits rather than fields also
+ * makes a handle whose zero fields the wire omitted equal to one that spells
+ * them out.
+ */
 function sameValue(a: CellValue, b: CellValue): boolean {
-  if (a.f64 !== undefined || b.f64 !== undefined) {
-    return a.f64 !== undefined && b.f64 !== undefined && cellFromF64(a.f64) === cellFromF64(b.f64);
-  }
-  return valueText(a) === valueText(b);
+  const kind = (v: CellValue) => Object.keys(v).find((k) => (v as Record<string, unknown>)[k] !== undefined);
+  return kind(a) === kind(b) && resolveCell(a, NO_BINDINGS) === resolveCell(b, NO_BINDINGS);
 }
+
+const NO_BINDINGS: ReadonlyMap<string, Cell> = new Map();
 
 function valueText(v: CellValue): string {
   return JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x));
