@@ -112,8 +112,9 @@ describe("differential: ts-runtime vs go-host", () => {
       fc.asyncProperty(vectorArb, async (vector) => {
         const ts = serve({ vector }).trace!;
         const remote = (await go.serve({ vector })).trace!;
-        expect(remote.error ?? "").toBe("");
-        expect(ts.error ?? "").toBe("");
+        // A random forge can name a binding that holds no handle: a vector
+        // error, which both sides must find at the same step.
+        expect(Boolean(remote.error)).toBe(Boolean(ts.error));
         expect((remote.outcomes ?? []).map(describeOutcome)).toEqual((ts.outcomes ?? []).map(describeOutcome));
       }),
       { numRuns: RUNS },

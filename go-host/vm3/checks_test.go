@@ -182,10 +182,19 @@ func TestOperationsRoundTrip(t *testing.T) {
 	check(t, h)
 }
 
+// TestDefaultByteLimit: the default max_heap_bytes is 2^32 (arenas.md §2.6),
+// so the longest list is refused without a configured limit.
+func TestDefaultByteLimit(t *testing.T) {
+	h := NewHeap(Config{})
+	unchanged(t, h, vm3pb.TrapCode_OUT_OF_MEMORY, func() error { _, err := h.ListNew(MaxLength); return err })
+	need(t)(h.ListNew((1<<32-16)/8))
+	unchanged(t, h, vm3pb.TrapCode_OUT_OF_MEMORY, func() error { _, err := h.StructNew(0); return err })
+}
+
 // TestSparseList: a long list costs its accounting, not its memory, until
 // written (arena.go materializeLimit).
 func TestSparseList(t *testing.T) {
-	h := NewHeap(Config{})
+	h := NewHeap(Config{MaxHeapBytes: 1 << 40})
 	l := need(t)(h.ListNew(MaxLength))
 	if got := need(t)(h.ListGet(l, MaxLength-1)); got != Null {
 		t.Errorf("far element %v", got)

@@ -1,8 +1,6 @@
 package vm3
 
 import (
-	"math"
-
 	"github.com/vm3-bridge/vm3/go-host/vm3pb"
 )
 
@@ -14,7 +12,7 @@ type Config struct {
 	// 0 means 2^32 (arenas.md §2.6); a larger value is 2^32 too, since no
 	// handle can name a slot beyond it.
 	MaxSlotsPerArena uint64
-	// 0 means no limit (arenas.md §2.6).
+	// 0 means the default, 2^32 accounted bytes (arenas.md §2.6).
 	MaxHeapBytes uint64
 	// AUTO's minimum allocations between collections; 0 means 1024
 	// (collection.md §4.5).
@@ -34,6 +32,7 @@ func ConfigFromProto(m *vm3pb.HeapConfig) Config {
 const (
 	slotSpace            = 1 << 32
 	defaultAutoThreshold = 1024
+	defaultMaxHeapBytes  = 1 << 32
 )
 
 // limits is a Config with its defaults applied.
@@ -57,7 +56,7 @@ func (c Config) resolve() limits {
 		l.maxSlots = slotSpace
 	}
 	if l.maxBytes == 0 {
-		l.maxBytes = math.MaxUint64
+		l.maxBytes = defaultMaxHeapBytes
 	}
 	if l.autoMin == 0 {
 		l.autoMin = defaultAutoThreshold

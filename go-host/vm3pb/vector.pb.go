@@ -726,9 +726,10 @@ type GoldenCell struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Name  string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	// f64, int, bool, null or handle only.
-	Value         *CellValue `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
-	Bits          uint64     `protobuf:"fixed64,3,opt,name=bits,proto3" json:"bits,omitempty"`
-	Trap          TrapCode   `protobuf:"varint,4,opt,name=trap,proto3,enum=vm3.v1.TrapCode" json:"trap,omitempty"`
+	Value *CellValue `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+	// optional: 0 is a pattern (+0.0), so presence must be explicit.
+	Bits          *uint64  `protobuf:"fixed64,3,opt,name=bits,proto3,oneof" json:"bits,omitempty"`
+	Trap          TrapCode `protobuf:"varint,4,opt,name=trap,proto3,enum=vm3.v1.TrapCode" json:"trap,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -778,8 +779,8 @@ func (x *GoldenCell) GetValue() *CellValue {
 }
 
 func (x *GoldenCell) GetBits() uint64 {
-	if x != nil {
-		return x.Bits
+	if x != nil && x.Bits != nil {
+		return *x.Bits
 	}
 	return 0
 }
@@ -902,13 +903,14 @@ const file_vm3_v1_vector_proto_rawDesc = "" +
 	"\x05steps\x18\x04 \x03(\v2\f.vm3.v1.StepR\x05steps\"R\n" +
 	"\rAbiVectorFile\x12\x14\n" +
 	"\x05suite\x18\x01 \x01(\tR\x05suite\x12+\n" +
-	"\avectors\x18\x02 \x03(\v2\x11.vm3.v1.AbiVectorR\avectors\"\x83\x01\n" +
+	"\avectors\x18\x02 \x03(\v2\x11.vm3.v1.AbiVectorR\avectors\"\x91\x01\n" +
 	"\n" +
 	"GoldenCell\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12'\n" +
-	"\x05value\x18\x02 \x01(\v2\x11.vm3.v1.CellValueR\x05value\x12\x12\n" +
-	"\x04bits\x18\x03 \x01(\x06R\x04bits\x12$\n" +
-	"\x04trap\x18\x04 \x01(\x0e2\x10.vm3.v1.TrapCodeR\x04trap\"P\n" +
+	"\x05value\x18\x02 \x01(\v2\x11.vm3.v1.CellValueR\x05value\x12\x17\n" +
+	"\x04bits\x18\x03 \x01(\x06H\x00R\x04bits\x88\x01\x01\x12$\n" +
+	"\x04trap\x18\x04 \x01(\x0e2\x10.vm3.v1.TrapCodeR\x04trapB\a\n" +
+	"\x05_bits\"P\n" +
 	"\x0eGoldenCellFile\x12\x14\n" +
 	"\x05suite\x18\x01 \x01(\tR\x05suite\x12(\n" +
 	"\x05cells\x18\x02 \x03(\v2\x12.vm3.v1.GoldenCellR\x05cells*\xca\x02\n" +
@@ -1017,6 +1019,7 @@ func file_vm3_v1_vector_proto_init() {
 		(*Expect_Stats)(nil),
 		(*Expect_Ok)(nil),
 	}
+	file_vm3_v1_vector_proto_msgTypes[7].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
