@@ -8,7 +8,7 @@ export interface HeapConfig {
   variant?: Variant;
   /** Slots (live, free, quarantined or dead) per arena. Absent or 0: 2^32, every slot a Cell can name. */
   maxSlotsPerArena?: number;
-  /** Limit on accounted bytes (arenas.md §2.6). Absent or 0: no limit. */
+  /** Limit on accounted bytes (arenas.md §2.6). Absent or 0: 2^32, finite because a guest is untrusted. */
   maxHeapBytes?: number;
   /** AUTO's minimum allocations between collections. Absent or 0: 1024. */
   autoMinThreshold?: number;
@@ -22,6 +22,8 @@ export interface ResolvedConfig {
 }
 
 const SLOT_SPACE = 2 ** 32;
+/** arenas.md §2.6: `list_new(2^31-1)` alone would account 16 GiB. */
+const DEFAULT_HEAP_BYTES = 2 ** 32;
 
 /**
  * Applies the defaults. A limit above 2^32 slots is 2^32: no handle can name
@@ -37,7 +39,7 @@ export function resolveConfig(config: HeapConfig): ResolvedConfig {
   return {
     variant,
     maxSlotsPerArena: maxSlots === 0 ? SLOT_SPACE : Math.min(maxSlots, SLOT_SPACE),
-    maxHeapBytes: maxBytes === 0 ? Infinity : maxBytes,
+    maxHeapBytes: maxBytes === 0 ? DEFAULT_HEAP_BYTES : maxBytes,
     autoMinThreshold: threshold === 0 ? 1024 : threshold,
   };
 }

@@ -152,8 +152,16 @@ describe("index, value and argument checks", () => {
     expect(heap.listLen(heap.listNew(0))).toBe(0);
   });
 
-  it("a list of MAX_LENGTH is made lazily, reads null, and push then traps OUT_OF_MEMORY", () => {
+  it("the default byte limit is 2^32: list_new(MAX_LENGTH) traps OUT_OF_MEMORY", () => {
     const heap = new Heap();
+    expectTrapNoChange(heap, () => heap.listNew(MAX_LENGTH), TrapCode.OUT_OF_MEMORY);
+    expectTrapNoChange(heap, () => heap.listNew((2 ** 32 - 16) / 8 + 1), TrapCode.OUT_OF_MEMORY);
+    heap.listNew((2 ** 32 - 16) / 8);
+    expectTrapNoChange(heap, () => heap.hostNew(0), TrapCode.OUT_OF_MEMORY);
+  });
+
+  it("a list of MAX_LENGTH is made lazily, reads null, and push then traps OUT_OF_MEMORY", () => {
+    const heap = new Heap({ maxHeapBytes: 2 ** 40 });
     const big = heap.listNew(MAX_LENGTH);
     expect(heap.listLen(big)).toBe(MAX_LENGTH);
     expect(heap.listGet(big, MAX_LENGTH - 1)).toBe(CELL_NULL);
