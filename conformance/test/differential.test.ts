@@ -3,7 +3,7 @@
 // malformed Cells — run on the TS runtime in-process and on the Go testee over
 // the protocol; the two traces must be identical step for step.
 //
-// VM3_DIFF_RUNS sets the number of sequences (default 1,000);
+// VM3_DIFF_RUNS sets the number of sequences (default 5,000);
 // `npm run differential:long` runs 100,000.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,8 +18,8 @@ import { ProcessBackend } from "../runner/process-backend.ts";
 import { serve } from "../testee/serve.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
-const RUNS = Number(process.env.VM3_DIFF_RUNS ?? 1000);
-const NAMES = ["a", "b", "c", "d", "e", "f"];
+const RUNS = Number(process.env.VM3_DIFF_RUNS ?? 5000);
+const NAMES = ["a", "b", "c", "d", "e", "f", "g"];
 
 // Patterns a hostile or buggy caller might pass: reserved tags, non-canonical
 // NaN / Int48 / bool / null / SmallInt, undefined arenas, extremes.
@@ -45,8 +45,10 @@ const cellValue: fc.Arbitrary<CellValue> = fc.oneof(
   { weight: 2, arbitrary: fc.constant({ null: true }) },
 );
 
+// Mostly valid indexes and lengths, some just outside, a few extreme.
 const smallInt = fc.oneof(
-  { weight: 8, arbitrary: fc.integer({ min: -1, max: 6 }).map(BigInt) },
+  { weight: 6, arbitrary: fc.integer({ min: 0, max: 2 }).map(BigInt) },
+  { weight: 2, arbitrary: fc.integer({ min: -1, max: 6 }).map(BigInt) },
   { weight: 1, arbitrary: fc.constantFrom(2n ** 31n - 1n, 2n ** 31n, 65535n, 65536n, -(2n ** 40n)) },
 );
 
@@ -60,8 +62,8 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ n: smallInt, bind }).map(({ n, bind }): Step => ({ op: "LIST_NEW", ints: [n], bind })) },
   { weight: 4, arbitrary: fc.record({ n: smallInt, bind }).map(({ n, bind }): Step => ({ op: "STRUCT_NEW", ints: [n], bind })) },
   { weight: 2, arbitrary: fc.record({ host: fc.string({ maxLength: 4 }), bind }).map(({ host, bind }): Step => ({ op: "HOST_NEW", host, bind })) },
-  { weight: 3, arbitrary: fc.record({ c: cellValue, i: smallInt, bind }).map(({ c, i, bind }): Step => ({ op: "LIST_GET", cells: [c], ints: [i], bind })) },
-  { weight: 3, arbitrary: fc.record({ c: cellValue, i: smallInt, bind }).map(({ c, i, bind }): Step => ({ op: "STRUCT_GET", cells: [c], ints: [i], bind })) },
+  { weight: 3, arbitrary: fc.record({ c: cellValue, i: smallInt, bind }).map(({ c, i }): Step => ({ op: "LIST_GET", cells: [c], ints: [i], bind: "g" })) },
+  { weight: 3, arbitrary: fc.record({ c: cellValue, i: smallInt, bind }).map(({ c, i }): Step => ({ op: "STRUCT_GET", cells: [c], ints: [i], bind: "g" })) },
   { weight: 4, arbitrary: fc.record({ c: cellValue, v: cellValue, i: smallInt }).map(({ c, v, i }): Step => ({ op: "LIST_SET", cells: [c, v], ints: [i] })) },
   { weight: 4, arbitrary: fc.record({ c: cellValue, v: cellValue, i: smallInt }).map(({ c, v, i }): Step => ({ op: "STRUCT_SET", cells: [c, v], ints: [i] })) },
   { weight: 4, arbitrary: fc.record({ c: cellValue, v: cellValue }).map(({ c, v }): Step => ({ op: "LIST_PUSH", cells: [c, v] })) },
@@ -70,9 +72,9 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: cellValue.map((c): Step => ({ op: "HOST_GET", cells: [c] })) },
   { weight: 3, arbitrary: cellValue.map((c): Step => ({ op: "FREE", cells: [c] })) },
   { weight: 2, arbitrary: step("COLLECT") },
-  { weight: 1, arbitrary: step("SCOPE_ENTER") },
+  { weight: 2, arbitrary: step("SCOPE_ENTER") },
   { weight: 2, arbitrary: cellValue.map((c): Step => ({ op: "SCOPE_ROOT", cells: [c] })) },
-  { weight: 1, arbitrary: fc.integer({ min: -1, max: 4 }).map((m): Step => ({ op: "SCOPE_EXIT", ints: [BigInt(m)] })) },
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: 3 }).map((m): Step => ({ op: "SCOPE_EXIT", ints: [BigInt(m)] })) },
   { weight: 2, arbitrary: cellValue.map((c): Step => ({ op: "PIN", cells: [c] })) },
   { weight: 2, arbitrary: cellValue.map((c): Step => ({ op: "UNPIN", cells: [c] })) },
   { weight: 1, arbitrary: step("STATS") },
@@ -80,16 +82,27 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ c: cellValue, bind }).map(({ c, bind }): Step => ({ op: "CELL_CHECK", cells: [c], bind })) },
 );
 
+// Limits are small often enough to be hit, and absent often enough that the
+// heap grows and collects for real.
 const heapArb: fc.Arbitrary<HeapConfig> = fc.record({
   variant: fc.constantFrom("VARIANT_UNSPECIFIED", "STUB", "MINIMAL", "AUTO"),
-  maxSlotsPerArena: fc.oneof(fc.constant(0n), fc.bigInt({ min: 1n, max: 8n })),
-  maxHeapBytes: fc.oneof(fc.constant(0n), fc.bigInt({ min: 16n, max: 400n })),
+  maxSlotsPerArena: fc.oneof({ weight: 3, arbitrary: fc.constant(0n) }, { weight: 1, arbitrary: fc.bigInt({ min: 1n, max: 8n }) }),
+  maxHeapBytes: fc.oneof({ weight: 3, arbitrary: fc.constant(0n) }, { weight: 1, arbitrary: fc.bigInt({ min: 16n, max: 400n }) }),
   autoMinThreshold: fc.oneof(fc.constant(0n), fc.bigInt({ min: 1n, max: 6n })),
 }) as fc.Arbitrary<HeapConfig>;
 
 // Every name is bound before the random steps, so references always resolve
-// and each sequence runs to its end.
-const prelude: Step[] = NAMES.map((name, i): Step => ({ op: "INT_CELL", ints: [BigInt(i)], bind: name }));
+// and each sequence runs to its end: first to an integer, then (where the
+// limits allow) to a list, a struct or a host slot, so that most operations
+// reach a live object rather than stopping at the first check.
+const prelude: Step[] = [
+  ...NAMES.map((name, i): Step => ({ op: "INT_CELL", ints: [BigInt(i)], bind: name })),
+  { op: "LIST_NEW", ints: [2n], bind: "a" },
+  { op: "STRUCT_NEW", ints: [3n], bind: "b" },
+  { op: "LIST_NEW", ints: [0n], bind: "c" },
+  { op: "STRUCT_NEW", ints: [1n], bind: "d" },
+  { op: "HOST_NEW", host: "h", bind: "e" },
+];
 
 const vectorArb: fc.Arbitrary<AbiVector> = fc
   .record({ heap: heapArb, steps: fc.array(stepArb, { minLength: 1, maxLength: 60 }) })
