@@ -1,17 +1,9 @@
 // A full collection of 1M live slots (one rooted list holding 999,999 structs
 // of 4 fields) vs a full V8 collection of the same graph built from arrays.
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { cellFromInt, Heap } from "../src/index.ts";
-import type { BenchRow } from "./harness.ts";
+import { type BenchRow, v8FullGc } from "./harness.ts";
 
 const SLOTS = 1_000_000;
-
-/** V8's own full collection, reachable without --expose-gc on the command line. */
-function v8FullGc(): () => void {
-  setFlagsFromString("--expose-gc");
-  return runInNewContext("gc") as () => void;
-}
 
 export function collectRows(): BenchRow[] {
   const gc = v8FullGc();

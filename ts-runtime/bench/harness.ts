@@ -1,3 +1,6 @@
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+
 // Interleaved rounds and a table: each row times the runtime and the same work
 // on plain JS objects/arrays, alternating, and reports medians.
 
@@ -26,8 +29,20 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
+/** V8's own full collection, reachable without --expose-gc on the command line. */
+export function v8FullGc(): () => void {
+  setFlagsFromString("--expose-gc");
+  return runInNewContext("gc") as () => void;
+}
+
+const fullGc = v8FullGc();
+
 function time(prepare: () => () => void): number {
   const work = prepare();
+  // Start every timed run from a collected heap: otherwise one side pays for
+  // the other's garbage, and the plain-JS allocation baseline swung 5x
+  // between runs.
+  fullGc();
   const t0 = performance.now();
   work();
   return performance.now() - t0;

@@ -7,9 +7,12 @@ import { formatTable, runRows } from "./harness.ts";
 import { listRows } from "./list.bench.ts";
 import { structRows } from "./struct.bench.ts";
 
-const ROUNDS = 5;
+const ROUNDS = 7;
 
 const rows = [...allocRows, ...structRows, ...listRows, ...collectRows()];
 const results = runRows(rows, ROUNDS);
 console.log(`vm3 ts-runtime, Node ${process.version}, median of ${ROUNDS} interleaved rounds`);
 console.log(formatTable(results));
+// Peak resident set size of the whole run (runtime and plain JS rows alike),
+// as the OS counts it.
+console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
