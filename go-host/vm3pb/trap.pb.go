@@ -57,6 +57,17 @@ const (
 	// A non-Cell argument outside its domain (a negative length, a field
 	// count above the maximum).
 	TrapCode_BAD_ARGUMENT TrapCode = 11
+	// IR programs (ir.md): an i64 division or remainder whose divisor is zero.
+	TrapCode_DIVIDE_BY_ZERO TrapCode = 12
+	// IR programs (ir.md): a block ending in the unreachable terminator ran.
+	TrapCode_UNREACHABLE TrapCode = 13
+	// IR programs (ir.md): an any unboxed to i64, f64 or bool that holds another
+	// kind, a struct unboxed to another shape, or a Host slot read as a string
+	// that holds no string.
+	TrapCode_WRONG_TYPE TrapCode = 14
+	// IR programs (ir.md): the call depth exceeded the implementation's limit
+	// (at least 10,000 non-tail frames; tail calls never count).
+	TrapCode_STACK_OVERFLOW TrapCode = 15
 )
 
 // Enum value maps for TrapCode.
@@ -74,6 +85,10 @@ var (
 		9:  "SCOPE_MISMATCH",
 		10: "NOT_PINNED",
 		11: "BAD_ARGUMENT",
+		12: "DIVIDE_BY_ZERO",
+		13: "UNREACHABLE",
+		14: "WRONG_TYPE",
+		15: "STACK_OVERFLOW",
 	}
 	TrapCode_value = map[string]int32{
 		"TRAP_NONE":      0,
@@ -88,6 +103,10 @@ var (
 		"SCOPE_MISMATCH": 9,
 		"NOT_PINNED":     10,
 		"BAD_ARGUMENT":   11,
+		"DIVIDE_BY_ZERO": 12,
+		"UNREACHABLE":    13,
+		"WRONG_TYPE":     14,
+		"STACK_OVERFLOW": 15,
 	}
 )
 
@@ -122,7 +141,7 @@ var File_vm3_v1_trap_proto protoreflect.FileDescriptor
 
 const file_vm3_v1_trap_proto_rawDesc = "" +
 	"\n" +
-	"\x11vm3/v1/trap.proto\x12\x06vm3.v1*\xda\x01\n" +
+	"\x11vm3/v1/trap.proto\x12\x06vm3.v1*\xa3\x02\n" +
 	"\bTrapCode\x12\r\n" +
 	"\tTRAP_NONE\x10\x00\x12\x10\n" +
 	"\fNOT_A_HANDLE\x10\x01\x12\f\n" +
@@ -138,7 +157,12 @@ const file_vm3_v1_trap_proto_rawDesc = "" +
 	"\n" +
 	"NOT_PINNED\x10\n" +
 	"\x12\x10\n" +
-	"\fBAD_ARGUMENT\x10\vB)Z'github.com/vm3-bridge/vm3/go-host/vm3pbb\x06proto3"
+	"\fBAD_ARGUMENT\x10\v\x12\x12\n" +
+	"\x0eDIVIDE_BY_ZERO\x10\f\x12\x0f\n" +
+	"\vUNREACHABLE\x10\r\x12\x0e\n" +
+	"\n" +
+	"WRONG_TYPE\x10\x0e\x12\x12\n" +
+	"\x0eSTACK_OVERFLOW\x10\x0fB)Z'github.com/vm3-bridge/vm3/go-host/vm3pbb\x06proto3"
 
 var (
 	file_vm3_v1_trap_proto_rawDescOnce sync.Once
