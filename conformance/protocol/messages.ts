@@ -15,7 +15,11 @@ export type TrapName =
   | "OUT_OF_MEMORY"
   | "SCOPE_MISMATCH"
   | "NOT_PINNED"
-  | "BAD_ARGUMENT";
+  | "BAD_ARGUMENT"
+  | "DIVIDE_BY_ZERO"
+  | "UNREACHABLE"
+  | "WRONG_TYPE"
+  | "STACK_OVERFLOW";
 
 export type ArenaName =
   | "ARENA_STRING"

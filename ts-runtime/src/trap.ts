@@ -18,6 +18,11 @@ export const TrapCode = {
   SCOPE_MISMATCH: 9,
   NOT_PINNED: 10,
   BAD_ARGUMENT: 11,
+  // Raised by programs (ir.md §8.12), not by heap operations.
+  DIVIDE_BY_ZERO: 12,
+  UNREACHABLE: 13,
+  WRONG_TYPE: 14,
+  STACK_OVERFLOW: 15,
 } as const;
 
 export type TrapCode = (typeof TrapCode)[keyof typeof TrapCode];
