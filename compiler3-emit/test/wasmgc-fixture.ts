@@ -102,6 +102,8 @@ export function buildTestModule(): binaryen.Module {
   fn("unbox_f64_of", [i32], f64, [], cells.unboxF64(cellOf(get(0, i32))));
   fn("unbox_bool_of", [i32], i32, [], cells.unboxBool(cellOf(get(0, i32))));
   fn("as_list_len_of", [i32], i64, [], cellList.len(cellList.fromCell(cellOf(get(0, i32)))));
+  // unbox.T semantics: 1 if the cast gave null, 0 if a list
+  fn("as_list_or_null_of", [i32], i32, [], m.ref.is_null(cellList.fromCellOrNull(cellOf(get(0, i32)))));
 
   // list_sum(n): push boxed i·k for i in [0, n), then sum the unboxed elements (k big enough to leave i31)
   const L = t.cellList.list.refNull;

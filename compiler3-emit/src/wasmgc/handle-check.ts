@@ -7,6 +7,9 @@
 //   4. a heap object of another type (another list kind, a struct, a string,
 //      a map, a HostBox) → WRONG_ARENA
 //   5. STALE_HANDLE — cannot happen: the engine's GC keeps every reachable object alive.
+//
+// The `orNull` form is ir.md's `unbox.T` (op 69, draft): null passes through
+// as null, the other checks are the same.
 
 import { binaryen } from "./binaryen.ts";
 import type { GcType, RuntimeTypes } from "./runtime-types.ts";
@@ -19,9 +22,16 @@ export function scalarCellTypes(types: RuntimeTypes): binaryen.Type[] {
 
 /**
  * Adds `name: (param eqref) (result (ref target))`, the checked downcast of a
- * Cell to the arena type `target` with the trap codes above. Returns `name`.
+ * Cell to the arena type `target` with the trap codes above; with `orNull`,
+ * `(result (ref null target))` and null passes. Returns `name`.
  */
-export function addHandleCast(module: binaryen.Module, types: RuntimeTypes, target: GcType, name: string): string {
+export function addHandleCast(
+  module: binaryen.Module,
+  types: RuntimeTypes,
+  target: GcType,
+  name: string,
+  orNull = false,
+): string {
   addTrapImport(module);
   if (module.getFunction(name) !== 0) return name;
   const m = module;
@@ -29,20 +39,21 @@ export function addHandleCast(module: binaryen.Module, types: RuntimeTypes, targ
   const isScalar = scalarCellTypes(types)
     .map((t) => m.ref.test(cell(), t))
     .reduce((a, b) => m.i32.or(a, b));
+  const result = orNull ? target.refNull : target.ref;
   m.addFunction(
     name,
     binaryen.eqref,
-    target.ref,
+    result,
     [],
     m.block(
       null,
       [
-        m.if(m.ref.test(cell(), target.ref), m.return(m.ref.cast(cell(), target.ref))),
+        m.if(m.ref.test(cell(), result), m.return(m.ref.cast(cell(), result))),
         trapIf(m, m.ref.is_null(cell()), TrapCode.NULL_DEREF),
         trapIf(m, isScalar, TrapCode.NOT_A_HANDLE),
         emitTrap(m, TrapCode.WRONG_ARENA),
       ],
-      target.ref,
+      result,
     ),
   );
   return name;

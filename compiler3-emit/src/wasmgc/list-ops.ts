@@ -34,6 +34,8 @@ export interface ListOps {
   push(list: binaryen.ExpressionRef, value: binaryen.ExpressionRef): binaryen.ExpressionRef;
   /** eqref → (ref List): the handle check (NULL_DEREF, NOT_A_HANDLE, WRONG_ARENA). */
   fromCell(cell: binaryen.ExpressionRef): binaryen.ExpressionRef;
+  /** eqref → (ref null List): ir.md's unbox.T, null passes (NOT_A_HANDLE, WRONG_ARENA). */
+  fromCellOrNull(cell: binaryen.ExpressionRef): binaryen.ExpressionRef;
 }
 
 /** Adds the list runtime functions for `repr` (named `vm3.list_*.<kind>`) and returns their call builders. */
@@ -166,6 +168,7 @@ export function installListOps(module: binaryen.Module, types: RuntimeTypes, rep
   );
 
   const cast = addHandleCast(m, types, L, `vm3.as_list.${k}`);
+  const castOrNull = addHandleCast(m, types, L, `vm3.as_list_or_null.${k}`, true);
 
   return {
     repr,
@@ -175,5 +178,6 @@ export function installListOps(module: binaryen.Module, types: RuntimeTypes, rep
     set: (list, index, value) => m.call(name("set"), [list, index, value], binaryen.none),
     push: (list, value) => m.call(name("push"), [list, value], binaryen.none),
     fromCell: (cell) => m.call(cast, [cell], L.ref),
+    fromCellOrNull: (cell) => m.call(castOrNull, [cell], L.refNull),
   };
 }
