@@ -10,25 +10,11 @@ import type { RuntimeTypes } from "./runtime-types.ts";
 import { TrapCode, addTrapImport, emitTrap, trapIf } from "./trap.ts";
 
 /**
- * `WRONG_TYPE` (14): trap.proto has appended it for IR programs (ir.md §8.12,
- * draft): `unbox.i64/f64/bool` of an `any` holding another kind. The
- * ts-runtime's TrapCode does not list it yet, hence the number here.
- */
-export const WRONG_TYPE = 14;
-
-/**
  * The trap for a Cell of another kind than an unboxing wants (an f64 where an
- * integer is needed, a list where a bool is needed, …). ir.md ops 66–68 (draft).
+ * integer is needed, a list where a bool is needed, null where a scalar is
+ * needed): ir.md ops 66–68 say WRONG_TYPE for all of them.
  */
-export const KIND_MISMATCH: number = WRONG_TYPE;
-
-/**
- * The trap for unboxing the null Cell to a scalar. The handle ABI's `handle`
- * check would say NULL_DEREF; ir.md ops 66–68 (draft) list null among the
- * "anything else" of unbox and say WRONG_TYPE. Kept apart so that the choice
- * is one line if the IR spec settles otherwise.
- */
-export const UNBOX_NULL: number = WRONG_TYPE;
+export const KIND_MISMATCH: number = TrapCode.WRONG_TYPE;
 
 /** Smallest and largest integers of the i31 (SmallInt) and Int48 ranges. */
 export const SMALL_INT_MIN = -(2n ** 30n);
@@ -52,17 +38,17 @@ export const CELL_OPS = {
 export interface CellOps {
   /** i64 → (ref eq): i31 in [-2^30, 2^30), else an I64Box; INT_OVERFLOW outside 48 bits. */
   boxI64(value: binaryen.ExpressionRef): binaryen.ExpressionRef;
-  /** eqref → i64: i31.get_s or the box's field; UNBOX_NULL for null, KIND_MISMATCH otherwise. */
+  /** eqref → i64: i31.get_s or the box's field; KIND_MISMATCH for null, KIND_MISMATCH otherwise. */
   unboxI64(cell: binaryen.ExpressionRef): binaryen.ExpressionRef;
   /** i64 → i64: the value itself, INT_OVERFLOW outside [-2^47, 2^47) (the result check of integer ops). */
   checkInt48(value: binaryen.ExpressionRef): binaryen.ExpressionRef;
   /** f64 → (ref eq): a fresh F64Box. */
   boxF64(value: binaryen.ExpressionRef): binaryen.ExpressionRef;
-  /** eqref → f64: UNBOX_NULL for null, KIND_MISMATCH for a non-float. */
+  /** eqref → f64: KIND_MISMATCH for null, KIND_MISMATCH for a non-float. */
   unboxF64(cell: binaryen.ExpressionRef): binaryen.ExpressionRef;
   /** i32 (0 false, else true) → (ref eq): one of the two singletons. */
   boxBool(value: binaryen.ExpressionRef): binaryen.ExpressionRef;
-  /** eqref → i32 (0 or 1): UNBOX_NULL for null, KIND_MISMATCH for a non-bool. */
+  /** eqref → i32 (0 or 1): KIND_MISMATCH for null, KIND_MISMATCH for a non-bool. */
   unboxBool(cell: binaryen.ExpressionRef): binaryen.ExpressionRef;
   /** The null Cell: `ref.null none`. */
   nullCell(): binaryen.ExpressionRef;
@@ -111,7 +97,7 @@ export function installCellOps(module: binaryen.Module, types: RuntimeTypes): Ce
     ),
   );
 
-  // unbox: null → UNBOX_NULL; each accepted kind → its value; anything else → KIND_MISMATCH.
+  // unbox: null → KIND_MISMATCH; each accepted kind → its value; anything else → KIND_MISMATCH.
   const unbox = (name: string, result: binaryen.Type, arms: readonly [binaryen.Type, (ref: binaryen.ExpressionRef) => binaryen.ExpressionRef][]) => {
     m.addFunction(
       name,
@@ -121,7 +107,7 @@ export function installCellOps(module: binaryen.Module, types: RuntimeTypes): Ce
       m.block(
         null,
         [
-          trapIf(m, m.ref.is_null(local(0, eq)), UNBOX_NULL),
+          trapIf(m, m.ref.is_null(local(0, eq)), KIND_MISMATCH),
           ...arms.map(([type, read]) => m.if(m.ref.test(local(0, eq), type), m.return(read(m.ref.cast(local(0, eq), type))))),
           emitTrap(m, KIND_MISMATCH),
         ],
