@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// The vm3 command line: `vm3 COMMAND [ARGS]`. Each command lives in its own
+// file; this is only the dispatcher. Exit codes: 0 ok, 1 invalid program or
+// other errors, 2 usage.
+import type { CliIo, Command } from "./io.ts";
+import { Exit, isHelp, processIo, usageError } from "./io.ts";
+import { validateCommand } from "./validate.ts";
+import { fmtCommand } from "./fmt.ts";
+
+export const COMMANDS: readonly Command[] = [validateCommand, fmtCommand];
+
+export function help(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return `usage: vm3 COMMAND [ARGS]
+
+Tools for compiler3 IR programs (vm3-spec/ir.md, ir-text.md).
+
+Commands:
+${lines.join("\n")}
+
+Run 'vm3 COMMAND --help' for a command's usage.
+Exit status: 0 ok, 1 invalid program or error, 2 usage error.
+`;
+}
+
+/** Runs vm3 with `argv` (without node and the script); returns the exit code. */
+export function main(argv: string[], io: CliIo = processIo): Exit {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    io.err(help());
+    return Exit.USAGE;
+  }
+  if (isHelp(name) || name === "help") {
+    const sub = name === "help" ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
+    io.out(sub === undefined ? help() : sub.help);
+    return Exit.OK;
+  }
+  const cmd = COMMANDS.find((c) => c.name === name);
+  if (cmd === undefined) return usageError(io, undefined, `unknown command "${name}"`);
+  return cmd.run(rest, io);
+}
+
+if (import.meta.main) process.exitCode = main(process.argv.slice(2));
