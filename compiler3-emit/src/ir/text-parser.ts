@@ -80,10 +80,10 @@ class Parser {
         this.fail(t, `expected entry, struct or func, got ${describe(t)}`);
       }
     }
-    if (entry === undefined) this.fail(this.peek(), "no entry declaration (entry @NAME)");
     this.func = undefined;
     this.block = undefined;
     this.value = undefined;
+    if (entry === undefined) this.fail(this.peek(), "no entry declaration (entry @NAME)");
     for (const f of this.late) f();
     return { program: { functions: this.functions, entry, structs: this.structs }, sourceMap: this.map };
   }
@@ -128,9 +128,10 @@ class Parser {
     this.block = undefined;
     this.value = undefined;
     const nameTok = this.peek();
+    this.func = undefined;
     const name = this.name("function");
-    this.func = name;
     if (this.funcIds.get(name) !== this.functions.length) this.fail(nameTok, `duplicate func ${name}`);
+    this.func = name;
     const values = new Map<number, Value>();
     const src: FuncSource = { pos: pos(kw), values: [], blocks: [], terms: [] };
     const params: number[] = [];
