@@ -60,7 +60,27 @@ export type OpName =
   | "STATS"
   | "INT_CELL"
   | "CELL_CHECK"
-  | "LOOP";
+  | "LOOP"
+  | "STR_NEW"
+  | "STR_LEN"
+  | "STR_CONCAT"
+  | "STR_EQ"
+  | "STR_GET"
+  | "MAP_NEW"
+  | "MAP_SET"
+  | "MAP_GET"
+  | "MAP_HAS"
+  | "MAP_LEN"
+  | "F64ARR_NEW"
+  | "F64ARR_LEN"
+  | "F64ARR_GET"
+  | "F64ARR_SET"
+  | "F64ARR_PUSH"
+  | "I64ARR_NEW"
+  | "I64ARR_LEN"
+  | "I64ARR_GET"
+  | "I64ARR_SET"
+  | "I64ARR_PUSH";
 
 export type VariantName = "VARIANT_UNSPECIFIED" | "STUB" | "MINIMAL" | "AUTO";
 

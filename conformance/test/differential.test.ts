@@ -19,7 +19,7 @@ import { serve } from "../testee/serve.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const RUNS = Number(process.env.VM3_DIFF_RUNS ?? 5000);
-const NAMES = ["a", "b", "c", "d", "e", "f", "g"];
+const NAMES = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"];
 
 // Patterns a hostile or buggy caller might pass: reserved tags, non-canonical
 // NaN / Int48 / bool / null / SmallInt, undefined arenas, extremes.
@@ -31,7 +31,7 @@ const ODD_BITS = [
   0xffff_1000_0000_0000n, 0xffff_4fff_ffff_ffffn, 0xffff_d000_0000_0000n, 0xffff_0000_0000_0000n,
 ];
 
-const arenaName = fc.constantFrom("ARENA_LIST", "ARENA_STRUCT", "ARENA_HOST", "ARENA_STRING", "ARENA_SMALL_INT", "ARENA_MAP") satisfies fc.Arbitrary<NonNullable<CellValue["handle"]>["arena"]>;
+const arenaName = fc.constantFrom("ARENA_LIST", "ARENA_STRUCT", "ARENA_HOST", "ARENA_STRING", "ARENA_SMALL_INT", "ARENA_MAP", "ARENA_F64_ARR", "ARENA_I64_ARR", "ARENA_SET") satisfies fc.Arbitrary<NonNullable<CellValue["handle"]>["arena"]>;
 
 const cellValue: fc.Arbitrary<CellValue> = fc.oneof(
   { weight: 12, arbitrary: fc.constantFrom(...NAMES).map((ref) => ({ ref })) },
@@ -50,6 +50,13 @@ const smallInt = fc.oneof(
   { weight: 6, arbitrary: fc.integer({ min: 0, max: 2 }).map(BigInt) },
   { weight: 2, arbitrary: fc.integer({ min: -1, max: 6 }).map(BigInt) },
   { weight: 1, arbitrary: fc.constantFrom(2n ** 31n - 1n, 2n ** 31n, 65535n, 65536n, -(2n ** 40n)) },
+);
+
+// Map keys: mostly a few small integers (so keys repeat), some any Cell.
+const mapKey: fc.Arbitrary<CellValue> = fc.oneof(
+  { weight: 4, arbitrary: fc.integer({ min: -2, max: 3 }).map((n) => ({ int: BigInt(n) })) },
+  { weight: 1, arbitrary: fc.constantFrom(1n << 40n, -(1n << 47n)).map((int) => ({ int })) },
+  { weight: 2, arbitrary: cellValue },
 );
 
 function step(op: OpName, parts: Partial<Step> = {}): fc.Arbitrary<Step> {
@@ -80,6 +87,24 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: step("STATS") },
   { weight: 1, arbitrary: fc.record({ i: fc.bigInt({ min: -(1n << 48n), max: 1n << 48n }), bind }).map(({ i, bind }): Step => ({ op: "INT_CELL", ints: [i], bind })) },
   { weight: 1, arbitrary: fc.record({ c: cellValue, bind }).map(({ c, bind }): Step => ({ op: "CELL_CHECK", cells: [c], bind })) },
+  // Strings, maps and typed arrays (operations.md §3.2).
+  { weight: 2, arbitrary: fc.record({ host: fc.string({ maxLength: 6 }), bind }).map(({ host, bind }): Step => ({ op: "STR_NEW", host, bind })) },
+  { weight: 1, arbitrary: cellValue.map((c): Step => ({ op: "STR_LEN", cells: [c] })) },
+  { weight: 2, arbitrary: fc.record({ a: cellValue, b: cellValue, bind }).map(({ a, b, bind }): Step => ({ op: "STR_CONCAT", cells: [a, b], bind })) },
+  { weight: 1, arbitrary: fc.record({ a: cellValue, b: cellValue }).map(({ a, b }): Step => ({ op: "STR_EQ", cells: [a, b], bind: "g" })) },
+  { weight: 1, arbitrary: cellValue.map((c): Step => ({ op: "STR_GET", cells: [c] })) },
+  { weight: 2, arbitrary: bind.map((bind): Step => ({ op: "MAP_NEW", bind })) },
+  { weight: 4, arbitrary: fc.record({ m: cellValue, k: mapKey, v: cellValue }).map(({ m, k, v }): Step => ({ op: "MAP_SET", cells: [m, k, v] })) },
+  { weight: 2, arbitrary: fc.record({ m: cellValue, k: mapKey }).map(({ m, k }): Step => ({ op: "MAP_GET", cells: [m, k], bind: "g" })) },
+  { weight: 1, arbitrary: fc.record({ m: cellValue, k: mapKey }).map(({ m, k }): Step => ({ op: "MAP_HAS", cells: [m, k] })) },
+  { weight: 1, arbitrary: cellValue.map((c): Step => ({ op: "MAP_LEN", cells: [c] })) },
+  ...(["F64ARR", "I64ARR"] as const).flatMap((p) => [
+    { weight: 2, arbitrary: fc.record({ n: smallInt, bind }).map(({ n, bind }): Step => ({ op: `${p}_NEW`, ints: [n], bind })) },
+    { weight: 1, arbitrary: cellValue.map((c): Step => ({ op: `${p}_LEN`, cells: [c] })) },
+    { weight: 2, arbitrary: fc.record({ c: cellValue, i: smallInt }).map(({ c, i }): Step => ({ op: `${p}_GET`, cells: [c], ints: [i], bind: "g" })) },
+    { weight: 2, arbitrary: fc.record({ c: cellValue, v: cellValue, i: smallInt }).map(({ c, v, i }): Step => ({ op: `${p}_SET`, cells: [c, v], ints: [i] })) },
+    { weight: 3, arbitrary: fc.record({ c: cellValue, v: cellValue }).map(({ c, v }): Step => ({ op: `${p}_PUSH`, cells: [c, v] })) },
+  ]),
 );
 
 // Limits are small often enough to be hit, and absent often enough that the
@@ -102,6 +127,10 @@ const prelude: Step[] = [
   { op: "LIST_NEW", ints: [0n], bind: "c" },
   { op: "STRUCT_NEW", ints: [1n], bind: "d" },
   { op: "HOST_NEW", host: "h", bind: "e" },
+  { op: "STR_NEW", host: "s", bind: "h" },
+  { op: "MAP_NEW", bind: "i" },
+  { op: "F64ARR_NEW", ints: [1n], bind: "j" },
+  { op: "I64ARR_NEW", ints: [2n], bind: "k" },
 ];
 
 const vectorArb: fc.Arbitrary<AbiVector> = fc

@@ -152,6 +152,51 @@ function apply(heap: Heap, op: Exclude<Step["op"], undefined>, c: Cell[], i: num
     case "CELL_CHECK":
       validateCell(c[0]!);
       return { cell: c[0]! };
+    case "STR_NEW":
+      return { cell: heap.strNew(host) };
+    case "STR_LEN":
+      return { int: BigInt(heap.strLen(c[0]!)) };
+    case "STR_CONCAT":
+      return { cell: heap.strConcat(c[0]!, c[1]!) };
+    case "STR_EQ":
+      return { cell: cellFromBool(heap.strEq(c[0]!, c[1]!)) };
+    case "STR_GET":
+      return { host: heap.strText(c[0]!) };
+    case "MAP_NEW":
+      return { cell: heap.mapNew() };
+    case "MAP_SET":
+      heap.mapSet(c[0]!, c[1]!, c[2]!);
+      return { done: true };
+    case "MAP_GET":
+      return { cell: heap.mapGet(c[0]!, c[1]!) };
+    case "MAP_HAS":
+      return { cell: cellFromBool(heap.mapHas(c[0]!, c[1]!)) };
+    case "MAP_LEN":
+      return { int: BigInt(heap.mapLen(c[0]!)) };
+    case "F64ARR_NEW":
+      return { cell: heap.f64arrNew(i[0]!) };
+    case "F64ARR_LEN":
+      return { int: BigInt(heap.f64arrLen(c[0]!)) };
+    case "F64ARR_GET":
+      return { cell: heap.f64arrGet(c[0]!, i[0]!) };
+    case "F64ARR_SET":
+      heap.f64arrSet(c[0]!, i[0]!, c[1]!);
+      return { done: true };
+    case "F64ARR_PUSH":
+      heap.f64arrPush(c[0]!, c[1]!);
+      return { done: true };
+    case "I64ARR_NEW":
+      return { cell: heap.i64arrNew(i[0]!) };
+    case "I64ARR_LEN":
+      return { int: BigInt(heap.i64arrLen(c[0]!)) };
+    case "I64ARR_GET":
+      return { cell: heap.i64arrGet(c[0]!, i[0]!) };
+    case "I64ARR_SET":
+      heap.i64arrSet(c[0]!, i[0]!, c[1]!);
+      return { done: true };
+    case "I64ARR_PUSH":
+      heap.i64arrPush(c[0]!, c[1]!);
+      return { done: true };
     case "LOOP":
     case "OP_UNSPECIFIED":
       throw new VectorError(`${op} is not a heap operation`);

@@ -169,6 +169,50 @@ func (r *runner) apply(op vm3pb.Op, c []vm3.Cell, i []int64, host string) (*vm3p
 		return cellOut(vm3.IntCell(i[0]))
 	case vm3pb.Op_CELL_CHECK:
 		return cellOut(c[0], c[0].Validate())
+	case vm3pb.Op_STR_NEW:
+		return cellOut(h.StrNewString(host))
+	case vm3pb.Op_STR_LEN:
+		return intOut(h.StrLen(c[0]))
+	case vm3pb.Op_STR_CONCAT:
+		return cellOut(h.StrConcat(c[0], c[1]))
+	case vm3pb.Op_STR_EQ:
+		return boolOut(h.StrEq(c[0], c[1]))
+	case vm3pb.Op_STR_GET:
+		s, err := h.StrText(c[0])
+		if err != nil {
+			return nil, err
+		}
+		return &vm3pb.Outcome{Kind: &vm3pb.Outcome_Host{Host: s}}, nil
+	case vm3pb.Op_MAP_NEW:
+		return cellOut(h.MapNew())
+	case vm3pb.Op_MAP_SET:
+		return doneOut(h.MapSet(c[0], c[1], c[2]))
+	case vm3pb.Op_MAP_GET:
+		return cellOut(h.MapGet(c[0], c[1]))
+	case vm3pb.Op_MAP_HAS:
+		return boolOut(h.MapHas(c[0], c[1]))
+	case vm3pb.Op_MAP_LEN:
+		return intOut(h.MapLen(c[0]))
+	case vm3pb.Op_F64ARR_NEW:
+		return cellOut(h.F64ArrNew(i[0]))
+	case vm3pb.Op_F64ARR_LEN:
+		return intOut(h.F64ArrLen(c[0]))
+	case vm3pb.Op_F64ARR_GET:
+		return cellOut(h.F64ArrGet(c[0], i[0]))
+	case vm3pb.Op_F64ARR_SET:
+		return doneOut(h.F64ArrSet(c[0], i[0], c[1]))
+	case vm3pb.Op_F64ARR_PUSH:
+		return doneOut(h.F64ArrPush(c[0], c[1]))
+	case vm3pb.Op_I64ARR_NEW:
+		return cellOut(h.I64ArrNew(i[0]))
+	case vm3pb.Op_I64ARR_LEN:
+		return intOut(h.I64ArrLen(c[0]))
+	case vm3pb.Op_I64ARR_GET:
+		return cellOut(h.I64ArrGet(c[0], i[0]))
+	case vm3pb.Op_I64ARR_SET:
+		return doneOut(h.I64ArrSet(c[0], i[0], c[1]))
+	case vm3pb.Op_I64ARR_PUSH:
+		return doneOut(h.I64ArrPush(c[0], c[1]))
 	}
 	return nil, vectorErrorf("%v is not a heap operation", op)
 }
@@ -178,6 +222,13 @@ func cellOut(c vm3.Cell, err error) (*vm3pb.Outcome, error) {
 		return nil, err
 	}
 	return &vm3pb.Outcome{Kind: &vm3pb.Outcome_Cell{Cell: uint64(c)}}, nil
+}
+
+func boolOut(b bool, err error) (*vm3pb.Outcome, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &vm3pb.Outcome{Kind: &vm3pb.Outcome_Cell{Cell: uint64(vm3.BoolCell(b))}}, nil
 }
 
 func intOut(n int64, err error) (*vm3pb.Outcome, error) {

@@ -22,20 +22,47 @@ const materializeLimit = 1 << 16
 // allocation; larger arrays go back to the Go allocator.
 const reuseLimit = 16
 
+// payloadKind says what an arena's slots hold.
+type payloadKind uint8
+
+const (
+	// kindCells: Cells the collector scans (List, Struct).
+	kindCells payloadKind = iota
+	// kindF64, kindI64: float / integer Cells, never scanned (F64Arr, I64Arr).
+	kindF64
+	kindI64
+	// kindBytes: a String's bytes.
+	kindBytes
+	// kindMap: a Map's integer key Cells to integer value Cells.
+	kindMap
+	// kindHost: an opaque host value (operations.md, last note).
+	kindHost
+)
+
 // arena is one heap arena's slots as a struct of arrays (arenas.md §2.2).
 // Slot s exists for s < len(meta); payload entries are empty unless alive.
 type arena struct {
 	number vm3pb.Arena
+	kind   payloadKind
 	// holdsCells: List and Struct payloads are Cells the collector scans;
-	// Host payloads are opaque (operations.md, last note).
+	// nothing else holds handles.
 	holdsCells bool
-	meta       []uint16
-	pins       []uint32
-	// cells[s] is a List's materialized prefix or a Struct's fields; lengths[s]
-	// is the List length or field count. A List element at an index in
-	// [len(cells[s]), lengths[s]) is null.
-	cells   [][]Cell
+	// seq: payloads are cells[s] (List, Struct, F64Arr, I64Arr).
+	seq bool
+	// zero fills new and materialized elements: null, +0.0 or integer 0.
+	zero Cell
+	// unit is the accounted bytes per unit of lengths[s] (arenas.md §2.6).
+	unit uint64
+	meta []uint16
+	pins []uint32
+	// cells[s] is a List's or typed array's materialized prefix or a Struct's
+	// fields. An element at an index in [len(cells[s]), lengths[s]) is zero.
+	cells [][]Cell
+	// lengths[s] is the slot's size in units: a sequence's length or field
+	// count, a String's byte length, a Map's key count; 0 for Host.
 	lengths []uint32
+	strs    [][]byte
+	maps    []map[Cell]Cell
 	hosts   []any
 	// marks is the collector's bitmap: marked for an alive slot, named for a
 	// quarantined one (collection.md §4.4 step 1).
@@ -49,8 +76,22 @@ type arena struct {
 	pinned     uint64
 }
 
-func newArena(number vm3pb.Arena, holdsCells bool) arena {
-	return arena{number: number, holdsCells: holdsCells}
+func newArena(number vm3pb.Arena, kind payloadKind) arena {
+	a := arena{number: number, kind: kind, holdsCells: kind == kindCells, zero: Null, unit: 8}
+	a.seq = kind == kindCells || kind == kindF64 || kind == kindI64
+	switch kind {
+	case kindF64:
+		a.zero = 0
+	case kindI64:
+		a.zero = smallInt(0)
+	case kindBytes:
+		a.unit = 1
+	case kindMap:
+		a.unit = 16
+	case kindHost:
+		a.unit = 0
+	}
+	return a
 }
 
 func (a *arena) total() uint64 { return uint64(len(a.meta)) }
@@ -69,8 +110,9 @@ func (a *arena) hasRoom(maxSlots uint64) bool {
 	return len(a.free) > 0 || a.total() < maxSlots
 }
 
-// take allocates a slot (arenas.md §2.3 steps 1 and 3) whose payload has n
-// Cells; the caller has checked hasRoom.
+// take allocates a slot (arenas.md §2.3 steps 1 and 3) of n units (a
+// sequence of n zero elements; a String's or Map's caller then stores its
+// payload); the caller has checked hasRoom.
 func (a *arena) take(n uint32) uint32 {
 	var s uint32
 	if top := len(a.free) - 1; top >= 0 {
@@ -81,24 +123,29 @@ func (a *arena) take(n uint32) uint32 {
 		s = uint32(len(a.meta))
 		a.meta = append(a.meta, stateAlive)
 		a.pins = append(a.pins, 0)
-		if a.holdsCells {
+		a.lengths = append(a.lengths, 0)
+		switch {
+		case a.seq:
 			a.cells = append(a.cells, nil)
-			a.lengths = append(a.lengths, 0)
-		} else {
+		case a.kind == kindBytes:
+			a.strs = append(a.strs, nil)
+		case a.kind == kindMap:
+			a.maps = append(a.maps, nil)
+		default:
 			a.hosts = append(a.hosts, nil)
 		}
 	}
-	if a.holdsCells {
-		a.lengths[s] = n
-		a.cells[s] = nulls(a.cells[s], n)
+	a.lengths[s] = n
+	if a.seq {
+		a.cells[s] = fill(a.cells[s], n, a.zero)
 	}
 	a.live++
 	return s
 }
 
-// nulls returns n nulls (or, past materializeLimit, an empty prefix), reusing
-// old's array when it is large enough.
-func nulls(old []Cell, n uint32) []Cell {
+// fill returns n copies of zero (or, past materializeLimit, an empty prefix),
+// reusing old's array when it is large enough.
+func fill(old []Cell, n uint32, zero Cell) []Cell {
 	if n > materializeLimit {
 		return nil
 	}
@@ -109,32 +156,36 @@ func nulls(old []Cell, n uint32) []Cell {
 		p = make([]Cell, n)
 	}
 	for i := range p {
-		p[i] = Null
+		p[i] = zero
 	}
 	return p
 }
 
-// bytes is the accounted size of an alive slot (arenas.md §2.6).
+// bytes is the accounted size of an alive slot (arenas.md §2.6): 16 + 8 per
+// element of a List, Struct, F64Arr or I64Arr, 16 + its byte length for a
+// String, 16 + 16 per key for a Map, 16 for Host.
 func (a *arena) bytes(s uint32) uint64 {
-	if a.holdsCells {
-		return 16 + 8*uint64(a.lengths[s])
-	}
-	return 16
+	return 16 + a.unit*uint64(a.lengths[s])
 }
 
 // release frees alive slot s (arenas.md §2.5) and returns its accounted size.
 func (a *arena) release(s uint32, stub bool) uint64 {
 	size := a.bytes(s)
-	if a.holdsCells {
+	switch {
+	case a.seq:
 		if cap(a.cells[s]) <= reuseLimit {
 			a.cells[s] = a.cells[s][:0]
 		} else {
 			a.cells[s] = nil
 		}
-		a.lengths[s] = 0
-	} else {
+	case a.kind == kindBytes:
+		a.strs[s] = nil
+	case a.kind == kindMap:
+		a.maps[s] = nil
+	default:
 		a.hosts[s] = nil
 	}
+	a.lengths[s] = 0
 	if a.pins[s] != 0 {
 		a.pins[s] = 0
 		a.pinned--
@@ -158,12 +209,12 @@ func (a *arena) pushFree(s uint32, g uint16) {
 	a.free = append(a.free, s)
 }
 
-// element reads List element or Struct field i < lengths[s].
+// element reads sequence element or Struct field i < lengths[s].
 func (a *arena) element(s uint32, i uint32) Cell {
 	if p := a.cells[s]; int(i) < len(p) {
 		return p[i]
 	}
-	return Null
+	return a.zero
 }
 
 // setElement writes element i < lengths[s], materializing the prefix up to it.
@@ -175,12 +226,23 @@ func (a *arena) setElement(s uint32, i uint32, v Cell) {
 	p[i] = v
 }
 
-// materialize extends slot s's prefix to n Cells with nulls.
+// materialize extends slot s's prefix to n Cells with the arena's zero.
 func (a *arena) materialize(s uint32, n uint64) []Cell {
 	p := a.cells[s]
 	for uint64(len(p)) < n {
-		p = append(p, Null)
+		p = append(p, a.zero)
 	}
 	a.cells[s] = p
 	return p
+}
+
+// push appends v to sequence slot s, whose length is below MaxLength.
+func (a *arena) push(s uint32, v Cell) {
+	n := a.lengths[s]
+	p := a.cells[s]
+	if len(p) < int(n) {
+		p = a.materialize(s, uint64(n))
+	}
+	a.cells[s] = append(p, v)
+	a.lengths[s] = n + 1
 }

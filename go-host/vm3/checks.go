@@ -96,3 +96,28 @@ func index(op string, i int64, n uint32) (uint32, error) {
 func staleTrap(op string, c Cell) *Trap {
 	return trapf(vm3pb.TrapCode_STALE_HANDLE, op, "%v names no live slot", c)
 }
+
+// intArg is operations.md §3.1's int(c): c is valid (BAD_CELL) and an
+// integer, a SmallInt or an Int48 (WRONG_TYPE). Map keys and values, I64Arr
+// elements.
+func intArg(op string, c Cell) error {
+	if why := c.invalid(); why != "" {
+		return trapf(vm3pb.TrapCode_BAD_CELL, op, "%v: %s", c, why)
+	}
+	if c.tag() != tagInt48 && !(c.tag() == tagHandle && c.arena() == arenaSmallInt) {
+		return trapf(vm3pb.TrapCode_WRONG_TYPE, op, "%v is not an integer", c)
+	}
+	return nil
+}
+
+// floatArg is operations.md §3.1's float(c): c is valid (BAD_CELL) and a
+// float (WRONG_TYPE). F64Arr elements.
+func floatArg(op string, c Cell) error {
+	if why := c.invalid(); why != "" {
+		return trapf(vm3pb.TrapCode_BAD_CELL, op, "%v: %s", c, why)
+	}
+	if c.tag() >= tagFloatEnd {
+		return trapf(vm3pb.TrapCode_WRONG_TYPE, op, "%v is not a float", c)
+	}
+	return nil
+}

@@ -25,7 +25,7 @@ func newFixture(t *testing.T) *fixture {
 	ok(t, h.Free(f.freed))
 	f.neverMade = MakeHandle(vm3pb.Arena_ARENA_LIST, 0, 99)
 	f.otherGen = MakeHandle(vm3pb.Arena_ARENA_LIST, 7, f.list.slot())
-	f.unimpl = MakeHandle(vm3pb.Arena_ARENA_MAP, 0, 0)
+	f.unimpl = MakeHandle(vm3pb.Arena_ARENA_SET, 0, 0)
 	f.badBits = []Cell{0xFFF8_0000_0000_0000, 0x7FF8_0000_0000_0001, 0xFFFA_0000_0000_0005, 0xFFFB_0000_0000_0002, 0xFFFC_0000_0000_0001, 0xFFFF_E000_0000_0000, 0xFFFF_C001_0000_0000}
 	f.notHandle = []Cell{F64Cell(1.5), icell(t, 7), icell(t, 1<<40), BoolCell(true)}
 	return f
@@ -187,7 +187,7 @@ func TestOperationsRoundTrip(t *testing.T) {
 func TestDefaultByteLimit(t *testing.T) {
 	h := NewHeap(Config{})
 	unchanged(t, h, vm3pb.TrapCode_OUT_OF_MEMORY, func() error { _, err := h.ListNew(MaxLength); return err })
-	need(t)(h.ListNew((1<<32-16)/8))
+	need(t)(h.ListNew((1<<32 - 16) / 8))
 	unchanged(t, h, vm3pb.TrapCode_OUT_OF_MEMORY, func() error { _, err := h.StructNew(0); return err })
 }
 

@@ -5,15 +5,19 @@ import "github.com/vm3-bridge/vm3/go-host/vm3pb"
 // Indexes of the heap arenas in Heap.arenas: number order (arenas.md §2.1),
 // which is also the order of release and sweep (collection.md §4.4).
 const (
-	listIdx = iota
+	stringIdx = iota
+	listIdx
+	mapIdx
 	structIdx
+	f64Idx
+	i64Idx
 	hostIdx
 	arenaCount
 )
 
 // arenaIndex maps a Cell's arena field to its index in Heap.arenas, or -1
 // for an arena this version does not implement (cell.md §1.3, last note).
-var arenaIndex = [16]int8{-1, listIdx, -1, -1, structIdx, -1, -1, -1, -1, -1, -1, -1, -1, hostIdx, -1, -1}
+var arenaIndex = [16]int8{stringIdx, listIdx, mapIdx, -1, structIdx, -1, -1, -1, -1, f64Idx, i64Idx, -1, -1, hostIdx, -1, -1}
 
 // Bounds of operations.md §3.1.
 const (
@@ -42,14 +46,22 @@ type Heap struct {
 
 	// work is the collector's work list, kept between collections.
 	work []uint64
+
+	// shapes[s] is the shape number of Struct slot s (operations.md §3.3),
+	// meaningful while the slot is alive.
+	shapes []uint32
 }
 
 // NewHeap makes an empty heap.
 func NewHeap(cfg Config) *Heap {
 	h := &Heap{lim: cfg.resolve()}
-	h.arenas[listIdx] = newArena(vm3pb.Arena_ARENA_LIST, true)
-	h.arenas[structIdx] = newArena(vm3pb.Arena_ARENA_STRUCT, true)
-	h.arenas[hostIdx] = newArena(vm3pb.Arena_ARENA_HOST, false)
+	h.arenas[stringIdx] = newArena(vm3pb.Arena_ARENA_STRING, kindBytes)
+	h.arenas[listIdx] = newArena(vm3pb.Arena_ARENA_LIST, kindCells)
+	h.arenas[mapIdx] = newArena(vm3pb.Arena_ARENA_MAP, kindMap)
+	h.arenas[structIdx] = newArena(vm3pb.Arena_ARENA_STRUCT, kindCells)
+	h.arenas[f64Idx] = newArena(vm3pb.Arena_ARENA_F64_ARR, kindF64)
+	h.arenas[i64Idx] = newArena(vm3pb.Arena_ARENA_I64_ARR, kindI64)
+	h.arenas[hostIdx] = newArena(vm3pb.Arena_ARENA_HOST, kindHost)
 	return h
 }
 
@@ -58,12 +70,13 @@ func (h *Heap) Variant() vm3pb.Variant { return h.lim.variant }
 
 // allocate is operations.md §3.2's allocate(A, bytes, roots) up to taking
 // the slot: the AUTO safepoint, then the byte and slot limits, collecting
-// once more under AUTO before giving up with OUT_OF_MEMORY.
-func (h *Heap) allocate(op string, idx int, bytes uint64, n uint32) (uint32, error) {
+// once more under AUTO before giving up with OUT_OF_MEMORY. AUTO
+// collections root the Cells in roots (the operation's Cell arguments).
+func (h *Heap) allocate(op string, idx int, bytes uint64, n uint32, roots ...Cell) (uint32, error) {
 	a := &h.arenas[idx]
 	collected := false
 	if h.lim.auto && h.allocsSinceGC >= max(h.lim.autoMin, h.liveAfter) {
-		h.collect(nil)
+		h.collect(roots)
 		collected = true
 	}
 	for !h.fits(bytes) || !a.hasRoom(h.lim.maxSlots) {
@@ -73,13 +86,36 @@ func (h *Heap) allocate(op string, idx int, bytes uint64, n uint32) (uint32, err
 			}
 			return 0, trapf(vm3pb.TrapCode_OUT_OF_MEMORY, op, "heap_bytes %d + %d would exceed max_heap_bytes %d", h.heapBytes, bytes, h.lim.maxBytes)
 		}
-		h.collect(nil)
+		h.collect(roots)
 		collected = true
 	}
 	s := a.take(n)
 	h.heapBytes += bytes
 	h.allocsSinceGC++
 	return s, nil
+}
+
+// grow is the byte check of list_push and its kin (operations.md §3.2): if
+// bytes more would exceed max_heap_bytes, AUTO collects once with roots as
+// extra roots and checks again; then OUT_OF_MEMORY, or the bytes are
+// accounted.
+func (h *Heap) grow(op string, bytes uint64, roots ...Cell) error {
+	if !h.fits(bytes) {
+		if h.lim.auto {
+			h.collect(roots)
+		}
+		if !h.fits(bytes) {
+			return trapf(vm3pb.TrapCode_OUT_OF_MEMORY, op, "heap_bytes %d + %d would exceed max_heap_bytes %d", h.heapBytes, bytes, h.lim.maxBytes)
+		}
+	}
+	h.heapBytes += bytes
+	return nil
+}
+
+// handleOf is the handle Cell of slot s of the arena at index idx.
+func (h *Heap) handleOf(idx int, s uint32) Cell {
+	a := &h.arenas[idx]
+	return MakeHandle(a.number, a.meta[s]&MaxGeneration, s)
 }
 
 // fits reports whether bytes more stay within max_heap_bytes.

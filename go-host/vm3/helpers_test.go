@@ -79,13 +79,26 @@ func snapshot(h *Heap) string {
 		a := &h.arenas[i]
 		for s, m := range a.meta {
 			b = append(b, byte(m), byte(m>>8), byte(a.pins[s]))
-			if a.holdsCells {
-				sum := uint64(a.lengths[s])<<32 | uint64(len(a.cells[s]))
+			sum := uint64(a.lengths[s]) << 32
+			if a.seq {
+				sum |= uint64(len(a.cells[s]))
 				for _, c := range a.cells[s] {
 					sum = (sum ^ uint64(c)) * 0x100000001B3
 				}
-				b = binary.LittleEndian.AppendUint64(b, sum)
 			}
+			if a.kind == kindMap && a.maps[s] != nil {
+				var m uint64 // order-free: a sum of per-entry hashes
+				for k, v := range a.maps[s] {
+					m += (uint64(k)*0x9E3779B97F4A7C15 ^ uint64(v)) * 0x100000001B3
+				}
+				sum ^= m
+			}
+			if a.kind == kindBytes {
+				for _, x := range a.strs[s] {
+					sum = (sum ^ uint64(x)) * 0x100000001B3
+				}
+			}
+			b = binary.LittleEndian.AppendUint64(b, sum)
 		}
 		for _, s := range a.free {
 			b = append(b, byte(s), 'f')

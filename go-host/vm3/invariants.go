@@ -48,7 +48,16 @@ func (h *Heap) CheckInvariants() error {
 // slots.
 func (h *Heap) checkArena(a *arena) (uint64, error) {
 	n := len(a.meta)
-	if len(a.pins) != n || (a.holdsCells && (len(a.cells) != n || len(a.lengths) != n)) || (!a.holdsCells && len(a.hosts) != n) {
+	payloads := len(a.hosts)
+	switch {
+	case a.seq:
+		payloads = len(a.cells)
+	case a.kind == kindBytes:
+		payloads = len(a.strs)
+	case a.kind == kindMap:
+		payloads = len(a.maps)
+	}
+	if len(a.pins) != n || len(a.lengths) != n || payloads != n {
 		return 0, errors.New("per-slot arrays differ in length")
 	}
 	onFree := make([]bool, n)
@@ -87,27 +96,58 @@ func (h *Heap) checkArena(a *arena) (uint64, error) {
 			pinned++
 		}
 		if !alive {
-			if (a.holdsCells && (len(a.cells[s]) != 0 || a.lengths[s] != 0)) || (!a.holdsCells && a.hosts[s] != nil) {
+			if a.lengths[s] != 0 || (a.seq && len(a.cells[s]) != 0) || (a.kind == kindBytes && a.strs[s] != nil) ||
+				(a.kind == kindMap && a.maps[s] != nil) || (a.kind == kindHost && a.hosts[s] != nil) {
 				return 0, fmt.Errorf("slot %d is not alive but holds a payload", s)
 			}
 			continue
 		}
 		live++
 		bytes += a.bytes(uint32(s))
-		if !a.holdsCells {
-			continue
-		}
-		if uint64(len(a.cells[s])) > uint64(a.lengths[s]) || (a.number != vm3pb.Arena_ARENA_LIST && len(a.cells[s]) != int(a.lengths[s])) {
-			return 0, fmt.Errorf("slot %d holds %d Cells for length %d", s, len(a.cells[s]), a.lengths[s])
-		}
-		for k, c := range a.cells[s] {
-			if why := c.invalid(); why != "" {
-				return 0, fmt.Errorf("slot %d element %d %v is invalid: %s", s, k, c, why)
-			}
+		if err := a.checkPayload(uint32(s)); err != nil {
+			return 0, err
 		}
 	}
 	if live != a.live || pinned != a.pinned {
 		return 0, fmt.Errorf("counts live %d pinned %d, slots say live %d pinned %d", a.live, a.pinned, live, pinned)
 	}
 	return bytes, nil
+}
+
+// checkPayload checks an alive slot's payload against its length and its
+// arena's element kinds.
+func (a *arena) checkPayload(s uint32) error {
+	n := a.lengths[s]
+	switch a.kind {
+	case kindBytes:
+		if len(a.strs[s]) != int(n) {
+			return fmt.Errorf("slot %d holds %d bytes for length %d", s, len(a.strs[s]), n)
+		}
+	case kindMap:
+		if a.maps[s] == nil || len(a.maps[s]) != int(n) {
+			return fmt.Errorf("slot %d holds %d keys for length %d", s, len(a.maps[s]), n)
+		}
+		for k, v := range a.maps[s] {
+			if intArg("check", k) != nil || intArg("check", v) != nil {
+				return fmt.Errorf("slot %d maps %v to %v: not integers", s, k, v)
+			}
+		}
+	case kindHost:
+		if n != 0 {
+			return fmt.Errorf("host slot %d has length %d", s, n)
+		}
+	default:
+		if uint64(len(a.cells[s])) > uint64(n) || (a.number == vm3pb.Arena_ARENA_STRUCT && len(a.cells[s]) != int(n)) {
+			return fmt.Errorf("slot %d holds %d Cells for length %d", s, len(a.cells[s]), n)
+		}
+		for k, c := range a.cells[s] {
+			if why := c.invalid(); why != "" {
+				return fmt.Errorf("slot %d element %d %v is invalid: %s", s, k, c, why)
+			}
+			if (a.kind == kindF64 && floatArg("check", c) != nil) || (a.kind == kindI64 && intArg("check", c) != nil) {
+				return fmt.Errorf("slot %d element %d %v is not of the arena's kind", s, k, c)
+			}
+		}
+	}
+	return nil
 }

@@ -73,20 +73,9 @@ func (h *Heap) ListPush(list Cell, v Cell) error {
 	if n == MaxLength {
 		return trapf(vm3pb.TrapCode_OUT_OF_MEMORY, "list_push", "list is at the maximum length %d", MaxLength)
 	}
-	if !h.fits(8) {
-		if h.lim.auto {
-			h.collect([]Cell{list, v})
-		}
-		if !h.fits(8) {
-			return trapf(vm3pb.TrapCode_OUT_OF_MEMORY, "list_push", "heap_bytes %d + 8 would exceed max_heap_bytes %d", h.heapBytes, h.lim.maxBytes)
-		}
+	if err := h.grow("list_push", 8, list, v); err != nil {
+		return err
 	}
-	p := a.cells[s]
-	if len(p) < int(n) {
-		p = a.materialize(s, uint64(n))
-	}
-	a.cells[s] = append(p, v)
-	a.lengths[s] = n + 1
-	h.heapBytes += 8
+	a.push(s, v)
 	return nil
 }

@@ -3,8 +3,8 @@ package vm3
 import "github.com/vm3-bridge/vm3/go-host/vm3pb"
 
 // Stats returns the heap's counters (operations.md §3.2 stats, heap.proto
-// Stats): one ArenaStats per heap arena in number order (List, Struct,
-// Host).
+// Stats): one ArenaStats per heap arena in number order (String, List, Map,
+// Struct, F64Arr, I64Arr, Host).
 func (h *Heap) Stats() *vm3pb.Stats {
 	st := &vm3pb.Stats{
 		Collections: h.collections,

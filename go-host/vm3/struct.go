@@ -6,6 +6,12 @@ import "github.com/vm3-bridge/vm3/go-host/vm3pb"
 // struct_new): BAD_ARGUMENT outside [0, MaxFields], then
 // allocate(Struct, 16+8·fields, []).
 func (h *Heap) StructNew(fields int64) (Cell, error) {
+	return h.StructNewShaped(fields, 0)
+}
+
+// StructNewShaped is StructNew recording shape, the embedder's shape number
+// (an IR StructID; operations.md §3.3), which StructShape reads back.
+func (h *Heap) StructNewShaped(fields int64, shape uint32) (Cell, error) {
 	if fields < 0 || fields > MaxFields {
 		return 0, trapf(vm3pb.TrapCode_BAD_ARGUMENT, "struct_new", "field count %d outside [0, %d]", fields, MaxFields)
 	}
@@ -13,7 +19,21 @@ func (h *Heap) StructNew(fields int64) (Cell, error) {
 	if err != nil {
 		return 0, err
 	}
-	return MakeHandle(vm3pb.Arena_ARENA_STRUCT, h.arenas[structIdx].meta[s]&MaxGeneration, s), nil
+	for int(s) >= len(h.shapes) {
+		h.shapes = append(h.shapes, 0)
+	}
+	h.shapes[s] = shape
+	return h.handleOf(structIdx, s), nil
+}
+
+// StructShape returns the shape number a Struct was made with
+// (operations.md §3.3): handle(s, Struct).
+func (h *Heap) StructShape(st Cell) (uint32, error) {
+	_, s, err := h.handle("struct_shape", st, structIdx)
+	if err != nil {
+		return 0, err
+	}
+	return h.shapes[s], nil
 }
 
 // StructLen returns a Struct's field count (operations.md §3.2 struct_len).

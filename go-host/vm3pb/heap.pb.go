@@ -217,7 +217,8 @@ func (x *ArenaStats) GetTotal() uint64 {
 
 type Stats struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// One entry per heap arena, in arena-number order: List, Struct, Host.
+	// One entry per heap arena, in arena-number order: String, List, Map,
+	// Struct, F64Arr, I64Arr, Host.
 	Arenas []*ArenaStats `protobuf:"bytes,1,rep,name=arenas,proto3" json:"arenas,omitempty"`
 	// Collections run (collect calls in MINIMAL/AUTO plus AUTO's own).
 	Collections uint64 `protobuf:"varint,2,opt,name=collections,proto3" json:"collections,omitempty"`

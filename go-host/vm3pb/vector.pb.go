@@ -53,6 +53,31 @@ const (
 	Op_CELL_CHECK     Op = 21
 	// Runs Step.loop; not a heap operation.
 	Op_LOOP Op = 22
+	// String arena (operations.md §3.2). STR_NEW takes its bytes from
+	// Step.host, encoded UTF-8; STR_GET gives them back as Outcome.host.
+	Op_STR_NEW    Op = 23
+	Op_STR_LEN    Op = 24
+	Op_STR_CONCAT Op = 25
+	Op_STR_EQ     Op = 26
+	Op_STR_GET    Op = 27
+	// Map arena: integer keys to integer values.
+	Op_MAP_NEW Op = 28
+	Op_MAP_SET Op = 29
+	Op_MAP_GET Op = 30
+	Op_MAP_HAS Op = 31
+	Op_MAP_LEN Op = 32
+	// F64Arr arena: a growable sequence of float Cells.
+	Op_F64ARR_NEW  Op = 33
+	Op_F64ARR_LEN  Op = 34
+	Op_F64ARR_GET  Op = 35
+	Op_F64ARR_SET  Op = 36
+	Op_F64ARR_PUSH Op = 37
+	// I64Arr arena: a growable sequence of integer Cells.
+	Op_I64ARR_NEW  Op = 38
+	Op_I64ARR_LEN  Op = 39
+	Op_I64ARR_GET  Op = 40
+	Op_I64ARR_SET  Op = 41
+	Op_I64ARR_PUSH Op = 42
 )
 
 // Enum value maps for Op.
@@ -81,6 +106,26 @@ var (
 		20: "INT_CELL",
 		21: "CELL_CHECK",
 		22: "LOOP",
+		23: "STR_NEW",
+		24: "STR_LEN",
+		25: "STR_CONCAT",
+		26: "STR_EQ",
+		27: "STR_GET",
+		28: "MAP_NEW",
+		29: "MAP_SET",
+		30: "MAP_GET",
+		31: "MAP_HAS",
+		32: "MAP_LEN",
+		33: "F64ARR_NEW",
+		34: "F64ARR_LEN",
+		35: "F64ARR_GET",
+		36: "F64ARR_SET",
+		37: "F64ARR_PUSH",
+		38: "I64ARR_NEW",
+		39: "I64ARR_LEN",
+		40: "I64ARR_GET",
+		41: "I64ARR_SET",
+		42: "I64ARR_PUSH",
 	}
 	Op_value = map[string]int32{
 		"OP_UNSPECIFIED": 0,
@@ -106,6 +151,26 @@ var (
 		"INT_CELL":       20,
 		"CELL_CHECK":     21,
 		"LOOP":           22,
+		"STR_NEW":        23,
+		"STR_LEN":        24,
+		"STR_CONCAT":     25,
+		"STR_EQ":         26,
+		"STR_GET":        27,
+		"MAP_NEW":        28,
+		"MAP_SET":        29,
+		"MAP_GET":        30,
+		"MAP_HAS":        31,
+		"MAP_LEN":        32,
+		"F64ARR_NEW":     33,
+		"F64ARR_LEN":     34,
+		"F64ARR_GET":     35,
+		"F64ARR_SET":     36,
+		"F64ARR_PUSH":    37,
+		"I64ARR_NEW":     38,
+		"I64ARR_LEN":     39,
+		"I64ARR_GET":     40,
+		"I64ARR_SET":     41,
+		"I64ARR_PUSH":    42,
 	}
 )
 
@@ -473,12 +538,13 @@ type Expect_Cell struct {
 }
 
 type Expect_Int struct {
-	// The step's integer result (LIST_LEN, STRUCT_LEN, COLLECT, SCOPE_ENTER).
+	// The step's integer result (LIST_LEN, STRUCT_LEN, COLLECT, SCOPE_ENTER,
+	// STR_LEN, MAP_LEN, F64ARR_LEN, I64ARR_LEN).
 	Int int64 `protobuf:"varint,3,opt,name=int,proto3,oneof"`
 }
 
 type Expect_Host struct {
-	// HOST_GET's host value.
+	// HOST_GET's host value; STR_GET's bytes, as UTF-8 text.
 	Host string `protobuf:"bytes,4,opt,name=host,proto3,oneof"`
 }
 
@@ -510,7 +576,7 @@ type Step struct {
 	Cells []*CellValue `protobuf:"bytes,2,rep,name=cells,proto3" json:"cells,omitempty"`
 	// Integer arguments, in the order of the operation's signature.
 	Ints []int64 `protobuf:"varint,3,rep,packed,name=ints,proto3" json:"ints,omitempty"`
-	// HOST_NEW's host value.
+	// HOST_NEW's host value; STR_NEW's bytes (the UTF-8 encoding of this text).
 	Host string `protobuf:"bytes,4,opt,name=host,proto3" json:"host,omitempty"`
 	// Binds the step's Cell result to this name for later steps.
 	Bind          string  `protobuf:"bytes,5,opt,name=bind,proto3" json:"bind,omitempty"`
@@ -913,7 +979,7 @@ const file_vm3_v1_vector_proto_rawDesc = "" +
 	"\x05_bits\"P\n" +
 	"\x0eGoldenCellFile\x12\x14\n" +
 	"\x05suite\x18\x01 \x01(\tR\x05suite\x12(\n" +
-	"\x05cells\x18\x02 \x03(\v2\x12.vm3.v1.GoldenCellR\x05cells*\xca\x02\n" +
+	"\x05cells\x18\x02 \x03(\v2\x12.vm3.v1.GoldenCellR\x05cells*\xf0\x04\n" +
 	"\x02Op\x12\x12\n" +
 	"\x0eOP_UNSPECIFIED\x10\x00\x12\f\n" +
 	"\bLIST_NEW\x10\x01\x12\f\n" +
@@ -945,7 +1011,37 @@ const file_vm3_v1_vector_proto_rawDesc = "" +
 	"\bINT_CELL\x10\x14\x12\x0e\n" +
 	"\n" +
 	"CELL_CHECK\x10\x15\x12\b\n" +
-	"\x04LOOP\x10\x16B)Z'github.com/vm3-bridge/vm3/go-host/vm3pbb\x06proto3"
+	"\x04LOOP\x10\x16\x12\v\n" +
+	"\aSTR_NEW\x10\x17\x12\v\n" +
+	"\aSTR_LEN\x10\x18\x12\x0e\n" +
+	"\n" +
+	"STR_CONCAT\x10\x19\x12\n" +
+	"\n" +
+	"\x06STR_EQ\x10\x1a\x12\v\n" +
+	"\aSTR_GET\x10\x1b\x12\v\n" +
+	"\aMAP_NEW\x10\x1c\x12\v\n" +
+	"\aMAP_SET\x10\x1d\x12\v\n" +
+	"\aMAP_GET\x10\x1e\x12\v\n" +
+	"\aMAP_HAS\x10\x1f\x12\v\n" +
+	"\aMAP_LEN\x10 \x12\x0e\n" +
+	"\n" +
+	"F64ARR_NEW\x10!\x12\x0e\n" +
+	"\n" +
+	"F64ARR_LEN\x10\"\x12\x0e\n" +
+	"\n" +
+	"F64ARR_GET\x10#\x12\x0e\n" +
+	"\n" +
+	"F64ARR_SET\x10$\x12\x0f\n" +
+	"\vF64ARR_PUSH\x10%\x12\x0e\n" +
+	"\n" +
+	"I64ARR_NEW\x10&\x12\x0e\n" +
+	"\n" +
+	"I64ARR_LEN\x10'\x12\x0e\n" +
+	"\n" +
+	"I64ARR_GET\x10(\x12\x0e\n" +
+	"\n" +
+	"I64ARR_SET\x10)\x12\x0f\n" +
+	"\vI64ARR_PUSH\x10*B)Z'github.com/vm3-bridge/vm3/go-host/vm3pbb\x06proto3"
 
 var (
 	file_vm3_v1_vector_proto_rawDescOnce sync.Once

@@ -16,15 +16,30 @@ export const MAX_GENERATION = 4095;
 const INITIAL_CAPACITY = 64;
 
 /**
- * The slots of one arena. Payload `P` is a list's elements, a struct's fields
- * or a host value; `payload[s]` is undefined unless `s` is alive (for Host, a
- * live slot may also hold undefined — `states` is the authority).
+ * What an arena's payloads are. `cells`: Cell arrays the collector scans
+ * (List, Struct); `f64` / `i64`: Cell arrays of floats / integers, never
+ * scanned (F64Arr, I64Arr); `bytes`: a String's Uint8Array; `map`: a Map's
+ * `Map<Cell, Cell>`; `host`: an opaque host value.
+ */
+export type PayloadKind = "cells" | "f64" | "i64" | "bytes" | "map" | "host";
+
+/**
+ * The slots of one arena. Payload `P` is a list's elements, a struct's fields,
+ * a typed array's elements, a string's bytes, a map or a host value;
+ * `payload[s]` is undefined unless `s` is alive (for Host, a live slot may
+ * also hold undefined — `states` is the authority).
  */
 export class ArenaStore<P> {
   /** The arena number (arena.ts). */
   readonly arena: number;
-  /** Whether payloads are Cell arrays the collector scans (List, Struct) rather than opaque host values. */
+  readonly kind: PayloadKind;
+  /** Whether payloads are Cell arrays the collector scans (List, Struct): nothing else holds handles. */
   readonly holdsCells: boolean;
+  /**
+   * Accounted bytes per unit of `lengths` (arenas.md §2.6): 8 per Cell of a
+   * List, Struct, F64Arr or I64Arr, 1 per String byte, 16 per Map key, 0 for Host.
+   */
+  readonly unitBytes: number;
   /** Slots ever created (arenas.md §2.2). */
   total = 0;
   /** Slots alive now. */
@@ -36,9 +51,11 @@ export class ArenaStore<P> {
   states: Uint8Array;
   pins: Uint32Array;
   /**
-   * The Cell count of each alive List or Struct slot: a list's length, a
-   * struct's field count. A list's `payload` may be shorter than its length:
-   * elements past the end of the array are null (see null-cells.ts).
+   * The size of each alive slot in its arena's units: a list's or typed
+   * array's length, a struct's field count, a string's byte length, a map's
+   * key count (0 for Host). A List's or typed array's `payload` may be
+   * shorter than its length: elements past the end of the array read as the
+   * arena's zero (null, +0.0, integer 0; see null-cells.ts).
    */
   lengths: Uint32Array;
   /** Collection marks; for a quarantined slot, "named" (collection.md §4.4). */
@@ -51,9 +68,11 @@ export class ArenaStore<P> {
   /** Quarantined slots, in the order they entered; the collector sorts them (collection.md §4.4 step 2). */
   quarantine: number[] = [];
 
-  constructor(arena: number, holdsCells: boolean) {
+  constructor(arena: number, kind: PayloadKind) {
     this.arena = arena;
-    this.holdsCells = holdsCells;
+    this.kind = kind;
+    this.holdsCells = kind === "cells";
+    this.unitBytes = kind === "host" ? 0 : kind === "bytes" ? 1 : kind === "map" ? 16 : 8;
     this.generations = new Uint16Array(INITIAL_CAPACITY);
     this.states = new Uint8Array(INITIAL_CAPACITY);
     this.pins = new Uint32Array(INITIAL_CAPACITY);
@@ -69,7 +88,7 @@ export class ArenaStore<P> {
 
   /**
    * Takes a slot (arenas.md §2.3 steps 1 and 3) and makes it alive with
-   * `payload` of `length` Cells (0 for a Host slot). The caller has checked `hasRoom`.
+   * `payload` of `length` units (0 for a Host slot). The caller has checked `hasRoom`.
    */
   take(payload: P, length: number): number {
     let slot: number;
@@ -120,10 +139,11 @@ export class ArenaStore<P> {
 
   /**
    * The accounted size of an alive slot (arenas.md §2.6): 16 + 8 per Cell of
-   * a List or Struct, 16 for a Host slot.
+   * a List, Struct, F64Arr or I64Arr, 16 + its byte length for a String,
+   * 16 + 16 per key for a Map, 16 for a Host slot.
    */
   accountedBytes(slot: number): number {
-    return 16 + 8 * this.lengths[slot]!;
+    return 16 + this.unitBytes * this.lengths[slot]!;
   }
 
   /** Whether `(generation, slot)` names a live slot of this arena (arenas.md §2.4). */
@@ -148,5 +168,8 @@ function grown<T extends Uint8Array | Uint16Array | Uint32Array>(old: T, next: T
   return next;
 }
 
-/** Payload of a List or Struct slot: its Cells, possibly fewer than its length (the rest are null). */
+/** Payload of a List, Struct, F64Arr or I64Arr slot: its Cells, possibly fewer than its length (the rest read as the arena's zero). */
 export type Cells = Cell[];
+
+/** Payload of a Map slot: integer key Cell → integer value Cell (canonical Cells, so equal integers are equal bigints). */
+export type CellMap = Map<Cell, Cell>;

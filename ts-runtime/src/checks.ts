@@ -4,7 +4,7 @@
 import { arenaName } from "./arena.ts";
 import { ALIVE, type ArenaStore, DEAD, FREE, QUARANTINED } from "./arena-store.ts";
 import { badCell, type Cell } from "./cell.ts";
-import { classify, hexOf, HI, inRange, KIND_BAD, KIND_HANDLE, KIND_NULL, LO, word, word64 } from "./cell-bits.ts";
+import { classify, hexOf, HI, inRange, KIND_BAD, KIND_F64, KIND_HANDLE, KIND_INT48, KIND_NULL, KIND_SMALL_INT, LO, word, word64 } from "./cell-bits.ts";
 import { Trap, TrapCode } from "./trap.ts";
 
 export type StoresByArena = readonly (ArenaStore<unknown> | undefined)[];
@@ -74,4 +74,29 @@ function staleTrap(op: string, hi: number, lo: number, byArena: StoresByArena): 
 /** `index(i, n)` of operations.md §3.1. A non-integer index is outside too: no element has it. */
 export function outOfBounds(op: string, index: number, length: number): Trap {
   return new Trap(TrapCode.OUT_OF_BOUNDS, op, `index ${index} outside [0, ${length})`);
+}
+
+/**
+ * `int(c)` of operations.md §3.1: c is valid (else BAD_CELL) and an integer,
+ * a SmallInt or an Int48 (else WRONG_TYPE). Map keys and values, I64Arr elements.
+ */
+export function checkInt(op: string, c: Cell): void {
+  const kind = kindOf(c);
+  if (kind === KIND_SMALL_INT || kind === KIND_INT48) return;
+  if (kind === KIND_BAD) throw badCell(op, c);
+  throw new Trap(TrapCode.WRONG_TYPE, op, `${hexOf(word[HI]!, word[LO]!)} is not an integer`);
+}
+
+/** `float(c)` of operations.md §3.1: c is valid (else BAD_CELL) and a float (else WRONG_TYPE). F64Arr elements. */
+export function checkFloat(op: string, c: Cell): void {
+  const kind = kindOf(c);
+  if (kind === KIND_F64) return;
+  if (kind === KIND_BAD) throw badCell(op, c);
+  throw new Trap(TrapCode.WRONG_TYPE, op, `${hexOf(word[HI]!, word[LO]!)} is not a float`);
+}
+
+function kindOf(c: Cell): number {
+  if (!inRange(c)) return KIND_BAD;
+  word64[0] = c;
+  return classify(word[HI]!, word[LO]!);
 }

@@ -8,10 +8,14 @@ import { handleTrap, outOfBounds, type StoresByArena, valueTrap } from "./checks
 import { collectGarbage } from "./collector.ts";
 import { type HeapConfig, type ResolvedConfig, resolveConfig } from "./heap-config.ts";
 import { checkHeapInvariants } from "./invariants.ts";
+import type { HeapCore } from "./heap-core.ts";
+import { MapArena } from "./map-arena.ts";
 import { materializeTo, nullCells } from "./null-cells.ts";
 import { RootStack } from "./roots.ts";
 import type { HeapStats } from "./stats.ts";
+import { StringArena } from "./string-arena.ts";
 import { Trap, TrapCode } from "./trap.ts";
+import { TypedArrayArena } from "./typed-array-arena.ts";
 
 export type { HeapConfig, Variant } from "./heap-config.ts";
 export type { ArenaStats, HeapStats } from "./stats.ts";
@@ -22,6 +26,8 @@ export const MAX_LENGTH = 2 ** 31 - 1;
 export const MAX_FIELDS = 65535;
 /** The largest pin count; one more pin is OUT_OF_MEMORY (operations.md §3.2). */
 const MAX_PINS = 2 ** 32 - 1;
+/** The largest struct shape number (operations.md §3.3). */
+const MAX_SHAPE = 2 ** 32 - 1;
 
 // `hi >>> 12` of a handle Cell into each heap arena: tag 0xFFFF and the arena.
 const HI_LIST = 0xffff0 | Arena.LIST;
@@ -34,9 +40,15 @@ export class Heap {
   readonly #config: ResolvedConfig;
   readonly #stub: boolean;
   readonly #auto: boolean;
-  readonly #lists = new ArenaStore<Cells>(Arena.LIST, true);
-  readonly #structs = new ArenaStore<Cells>(Arena.STRUCT, true);
-  readonly #hosts = new ArenaStore<unknown>(Arena.HOST, false);
+  readonly #lists = new ArenaStore<Cells>(Arena.LIST, "cells");
+  readonly #structs = new ArenaStore<Cells>(Arena.STRUCT, "cells");
+  readonly #hosts = new ArenaStore<unknown>(Arena.HOST, "host");
+  readonly #strings: StringArena;
+  readonly #maps: MapArena;
+  readonly #f64s: TypedArrayArena;
+  readonly #i64s: TypedArrayArena;
+  /** Each Struct slot's shape number (operations.md §3.3), by slot; meaningful while the slot is alive. */
+  #shapes = new Uint32Array(64);
   /** The heap arenas in number order: the order of stats, quarantine release and sweep. */
   readonly #stores: readonly ArenaStore<unknown>[];
   /** Indexed by arena number; undefined for arenas this version does not implement. */
@@ -54,7 +66,20 @@ export class Heap {
     this.#config = resolveConfig(config);
     this.#stub = this.#config.variant === "stub";
     this.#auto = this.#config.variant === "auto";
-    this.#stores = [this.#lists, this.#structs, this.#hosts] as ArenaStore<unknown>[];
+    const core: HeapCore = {
+      slot: (c, store, op) => this.#slot(c, store, 0xffff0 | store.arena, op),
+      reserve: (store, bytes, op, roots) => this.#reserve(store, bytes, op, roots),
+      commit: (store, payload, length) => this.#commit(store, payload, length),
+      grow: (bytes, op, roots) => this.#grow(bytes, op, roots),
+    };
+    this.#strings = new StringArena(core);
+    this.#maps = new MapArena(core);
+    this.#f64s = new TypedArrayArena(core, "f64");
+    this.#i64s = new TypedArrayArena(core, "i64");
+    this.#stores = [
+      this.#strings.store, this.#lists, this.#maps.store, this.#structs,
+      this.#f64s.store, this.#i64s.store, this.#hosts,
+    ] as ArenaStore<unknown>[];
     const byArena: (ArenaStore<unknown> | undefined)[] = new Array<ArenaStore<unknown> | undefined>(16).fill(undefined);
     for (const store of this.#stores) byArena[store.arena] = store;
     this.#byArena = byArena;
@@ -98,29 +123,41 @@ export class Heap {
     this.#value(value, "list_push");
     const length = lists.lengths[slot]!;
     if (length === MAX_LENGTH) throw new Trap(TrapCode.OUT_OF_MEMORY, "list_push", `the list is at MAX_LENGTH ${MAX_LENGTH}`);
-    if (this.#heapBytes + 8 > this.#config.maxHeapBytes) {
-      // operations.md §3.2: AUTO collects once, rooting the arguments, and checks again.
-      if (this.#auto) this.#collect([list, value]);
-      if (this.#heapBytes + 8 > this.#config.maxHeapBytes) {
-        throw new Trap(TrapCode.OUT_OF_MEMORY, "list_push", `heap_bytes ${this.#heapBytes} + 8 > max_heap_bytes ${this.#config.maxHeapBytes}`);
-      }
-    }
+    this.#grow(8, "list_push", [list, value]);
     const cells = lists.payload[slot]!;
     if (length > cells.length) materializeTo(cells, length);
     cells.push(value);
     lists.lengths[slot] = length + 1;
-    this.#heapBytes += 8;
   }
 
   // ---- Structs ------------------------------------------------------------
 
-  /** A new Struct of `fields` null fields. */
-  structNew(fields: number): Cell {
+  /**
+   * A new Struct of `fields` null fields, recording `shape` (operations.md
+   * §3.3: an embedder's number, e.g. an IR StructID; 0 unless given).
+   */
+  structNew(fields: number, shape = 0): Cell {
     if (!(Number.isInteger(fields) && fields >= 0 && fields <= MAX_FIELDS)) {
       throw new Trap(TrapCode.BAD_ARGUMENT, "struct_new", `field count ${fields} outside [0, ${MAX_FIELDS}]`);
     }
+    if (!(Number.isInteger(shape) && shape >= 0 && shape <= MAX_SHAPE)) {
+      throw new Trap(TrapCode.BAD_ARGUMENT, "struct_new", `shape ${shape} outside [0, ${MAX_SHAPE}]`);
+    }
     this.#reserve(this.#structs, 16 + 8 * fields, "struct_new");
-    return this.#commit(this.#structs, nullCells(fields), fields);
+    const handle = this.#commit(this.#structs, nullCells(fields), fields);
+    const slot = word[LO]!;
+    if (slot >= this.#shapes.length) {
+      const grown = new Uint32Array(Math.max(slot + 1, this.#shapes.length * 2));
+      grown.set(this.#shapes);
+      this.#shapes = grown;
+    }
+    this.#shapes[slot] = shape;
+    return handle;
+  }
+
+  /** The shape number a Struct was made with (operations.md §3.3); `handle(s, Struct)`. */
+  structShape(s: Cell): number {
+    return this.#shapes[this.#slot(s, this.#structs, HI_STRUCT, "struct_shape")]!;
   }
 
   structLen(s: Cell): number {
@@ -139,6 +176,48 @@ export class Heap {
     this.#value(value, "struct_set");
     cells[field] = value;
   }
+
+  // ---- Strings, maps, typed arrays (string-arena.ts, map-arena.ts, typed-array-arena.ts)
+
+  /** `str_new`: a new String of these bytes (a JS string: its UTF-8 encoding). */
+  strNew(bytes: Uint8Array | string): Cell { return this.#strings.strNew(bytes); }
+  /** `str_len`: the byte length. */
+  strLen(s: Cell): number { return this.#strings.strLen(s); }
+  /** `str_concat`: a new String a‖b. */
+  strConcat(a: Cell, b: Cell): Cell { return this.#strings.strConcat(a, b); }
+  /** `str_eq`: the same bytes. */
+  strEq(a: Cell, b: Cell): boolean { return this.#strings.strEq(a, b); }
+  /** `str_get`: a copy of the bytes. */
+  strGet(s: Cell): Uint8Array { return this.#strings.strGet(s); }
+  /** `str_get` decoded as UTF-8. */
+  strText(s: Cell): string { return this.#strings.strText(s); }
+
+  /** `map_new`: a new empty Map of integer keys to integer values. */
+  mapNew(): Cell { return this.#maps.mapNew(); }
+  /** `map_set`: key and value must be integer Cells (WRONG_TYPE). */
+  mapSet(m: Cell, key: Cell, value: Cell): void { this.#maps.mapSet(m, key, value); }
+  /** `map_get`: the value, or the integer 0 for an absent key. */
+  mapGet(m: Cell, key: Cell): Cell { return this.#maps.mapGet(m, key); }
+  /** `map_has`. */
+  mapHas(m: Cell, key: Cell): boolean { return this.#maps.mapHas(m, key); }
+  /** `map_len`: the number of keys. */
+  mapLen(m: Cell): number { return this.#maps.mapLen(m); }
+
+  /** `f64arr_new`: `length` elements +0.0. */
+  f64arrNew(length: number): Cell { return this.#f64s.create(length); }
+  f64arrLen(a: Cell): number { return this.#f64s.len(a); }
+  f64arrGet(a: Cell, index: number): Cell { return this.#f64s.get(a, index); }
+  /** `f64arr_set`: value must be a float Cell (WRONG_TYPE). */
+  f64arrSet(a: Cell, index: number, value: Cell): void { this.#f64s.set(a, index, value); }
+  f64arrPush(a: Cell, value: Cell): void { this.#f64s.push(a, value); }
+
+  /** `i64arr_new`: `length` elements integer 0. */
+  i64arrNew(length: number): Cell { return this.#i64s.create(length); }
+  i64arrLen(a: Cell): number { return this.#i64s.len(a); }
+  i64arrGet(a: Cell, index: number): Cell { return this.#i64s.get(a, index); }
+  /** `i64arr_set`: value must be an integer Cell (WRONG_TYPE). */
+  i64arrSet(a: Cell, index: number, value: Cell): void { this.#i64s.set(a, index, value); }
+  i64arrPush(a: Cell, value: Cell): void { this.#i64s.push(a, value); }
 
   // ---- Host values --------------------------------------------------------
 
@@ -298,15 +377,15 @@ export class Heap {
    * the byte and slot limits, collecting once more under AUTO before giving
    * up. Traps OUT_OF_MEMORY; the caller then commits with `#commit`.
    */
-  #reserve(store: ArenaStore<unknown>, bytes: number, op: string): void {
+  #reserve(store: ArenaStore<unknown>, bytes: number, op: string, roots: readonly Cell[] = NO_ROOTS): void {
     let collected = false;
     if (this.#auto && this.#allocsSinceGc >= Math.max(this.#config.autoMinThreshold, this.#liveAfter)) {
-      this.#collect(NO_ROOTS);
+      this.#collect(roots);
       collected = true;
     }
     if (this.#fits(store, bytes)) return;
     if (this.#auto && !collected) {
-      this.#collect(NO_ROOTS);
+      this.#collect(roots);
       if (this.#fits(store, bytes)) return;
     }
     if (!store.hasRoom(this.#config.maxSlotsPerArena)) {
@@ -319,10 +398,24 @@ export class Heap {
     return this.#heapBytes + bytes <= this.#config.maxHeapBytes && store.hasRoom(this.#config.maxSlotsPerArena);
   }
 
-  /** `allocate` step 3: take the slot, account it (16 + 8 per Cell), → its handle. */
+  /**
+   * The byte check of `list_push` and its kin (operations.md §3.2): AUTO
+   * collects once, rooting the operation's arguments, and checks again.
+   */
+  #grow(bytes: number, op: string, roots: readonly Cell[]): void {
+    if (this.#heapBytes + bytes > this.#config.maxHeapBytes) {
+      if (this.#auto) this.#collect(roots);
+      if (this.#heapBytes + bytes > this.#config.maxHeapBytes) {
+        throw new Trap(TrapCode.OUT_OF_MEMORY, op, `heap_bytes ${this.#heapBytes} + ${bytes} > max_heap_bytes ${this.#config.maxHeapBytes}`);
+      }
+    }
+    this.#heapBytes += bytes;
+  }
+
+  /** `allocate` step 3: take the slot, account it (arenas.md §2.6), → its handle; the slot is left in `word[LO]`. */
   #commit<P>(store: ArenaStore<P>, payload: P, length: number): Cell {
     const slot = store.take(payload, length);
-    this.#heapBytes += 16 + 8 * length;
+    this.#heapBytes += 16 + store.unitBytes * length;
     this.#allocsSinceGc++;
     return pack((0xffff_0000 | (store.arena << 12) | store.generations[slot]!) >>> 0, slot);
   }

@@ -1,7 +1,7 @@
 // Internal consistency of a heap, for tests and fuzzing (Heap.checkInvariants).
 import { Arena } from "./arena.ts";
 import { ALIVE, type ArenaStore, type Cells, DEAD, FREE, NO_SLOT, QUARANTINED } from "./arena-store.ts";
-import { classify, HI, inRange, KIND_BAD, LO, word, word64 } from "./cell-bits.ts";
+import { classify, HI, inRange, KIND_BAD, KIND_F64, KIND_INT48, KIND_SMALL_INT, LO, word, word64 } from "./cell-bits.ts";
 import type { RootStack } from "./roots.ts";
 
 /** Throws an Error naming the first broken invariant. */
@@ -39,15 +39,7 @@ function checkStore(store: ArenaStore<unknown>, stub: boolean): number {
     }
     if (state === ALIVE) {
       bytes += store.accountedBytes(s);
-      if (store.holdsCells) {
-        const cells = store.payload[s];
-        if (!Array.isArray(cells)) fail(`${where}: alive slot ${s} has no Cell payload`);
-        const length = store.lengths[s]!;
-        if (cells.length > length || (store.arena !== Arena.LIST && cells.length !== length)) {
-          fail(`${where}: slot ${s} holds ${cells.length} Cells for length ${length}`);
-        }
-        for (let i = 0; i < cells.length; i++) checkCell((cells as Cells)[i], `${where} slot ${s} element ${i}`);
-      }
+      checkPayload(store, s, where);
     } else if (store.payload[s] !== undefined || store.lengths[s] !== 0) {
       fail(`${where}: slot ${s} in state ${state} still holds a payload`);
     }
@@ -65,6 +57,37 @@ function checkStore(store: ArenaStore<unknown>, stub: boolean): number {
   return bytes;
 }
 
+/** An alive slot's payload has its arena's form, its length and only Cells of the arena's kinds. */
+function checkPayload(store: ArenaStore<unknown>, s: number, where: string): void {
+  const payload = store.payload[s];
+  const length = store.lengths[s]!;
+  switch (store.kind) {
+    case "cells":
+    case "f64":
+    case "i64": {
+      if (!Array.isArray(payload)) fail(`${where}: alive slot ${s} has no Cell payload`);
+      const cells = payload as Cells;
+      if (cells.length > length || (store.arena === Arena.STRUCT && cells.length !== length)) {
+        fail(`${where}: slot ${s} holds ${cells.length} Cells for length ${length}`);
+      }
+      for (let i = 0; i < cells.length; i++) checkCell(cells[i], `${where} slot ${s} element ${i}`, store.kind);
+      return;
+    }
+    case "bytes":
+      if (!(payload instanceof Uint8Array) || payload.length !== length) fail(`${where}: slot ${s} is not ${length} bytes`);
+      return;
+    case "map":
+      if (!(payload instanceof Map) || payload.size !== length) fail(`${where}: slot ${s} is not a map of ${length} keys`);
+      for (const [k, v] of payload as Map<unknown, unknown>) {
+        checkCell(k, `${where} slot ${s} key`, "i64");
+        checkCell(v, `${where} slot ${s} value`, "i64");
+      }
+      return;
+    case "host":
+      if (length !== 0) fail(`${where}: host slot ${s} has length ${length}`);
+  }
+}
+
 /** Each slot of `members` is distinct and in `state`, and they are all `count` such slots. */
 function checkMembers(where: string, what: string, members: readonly number[], state: number, count: number, store: ArenaStore<unknown>): void {
   const seen = new Set<number>();
@@ -76,11 +99,18 @@ function checkMembers(where: string, what: string, members: readonly number[], s
   if (members.length !== count) fail(`${where}: the ${what} holds ${members.length} slots but ${count} are in its state`);
 }
 
-/** Stored and rooted Cells are valid patterns (they passed `value`); liveness may have lapsed since. */
-function checkCell(c: unknown, where: string): void {
+/**
+ * Stored and rooted Cells are valid patterns (they passed `value`); liveness
+ * may have lapsed since. F64Arr elements are floats; I64Arr elements and map
+ * keys and values integers.
+ */
+function checkCell(c: unknown, where: string, kind: string = "cells"): void {
   if (typeof c !== "bigint" || !inRange(c)) fail(`${where}: ${String(c)} is not a Cell`);
   word64[0] = c as bigint;
-  if (classify(word[HI]!, word[LO]!) === KIND_BAD) fail(`${where}: ${String(c)} is not a valid Cell`);
+  const k = classify(word[HI]!, word[LO]!);
+  if (k === KIND_BAD) fail(`${where}: ${String(c)} is not a valid Cell`);
+  if (kind === "f64" && k !== KIND_F64) fail(`${where}: ${String(c)} is not a float`);
+  if (kind === "i64" && k !== KIND_SMALL_INT && k !== KIND_INT48) fail(`${where}: ${String(c)} is not an integer`);
 }
 
 function fail(message: string): never {

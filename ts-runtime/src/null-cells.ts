@@ -33,7 +33,15 @@ export function nullCells(n: number): Cell[] {
   return n <= EAGER_NULLS ? new Array<Cell>(n).fill(N) : [];
 }
 
-/** Writes nulls into `cells` up to (not including) `index`: a lazy list's tail becomes real before a write past it. */
-export function materializeTo(cells: Cell[], index: number): void {
-  while (cells.length < index) cells.push(N);
+/** `n` copies of `zero` (+0.0 for F64Arr, integer 0 for I64Arr), lazily past EAGER_NULLS as for lists. */
+export function zeroCells(n: number, zero: Cell): Cell[] {
+  return n <= EAGER_NULLS ? new Array<Cell>(n).fill(zero) : [];
+}
+
+/**
+ * Writes `zero` (null unless given) into `cells` up to (not including)
+ * `index`: a lazy list's tail becomes real before a write past it.
+ */
+export function materializeTo(cells: Cell[], index: number, zero: Cell = N): void {
+  while (cells.length < index) cells.push(zero);
 }

@@ -10,7 +10,7 @@ export interface ArenaStats {
 }
 
 export interface HeapStats {
-  /** One entry per heap arena, in arena-number order: List, Struct, Host. */
+  /** One entry per heap arena, in arena-number order: String, List, Map, Struct, F64Arr, I64Arr, Host. */
   arenas: ArenaStats[];
   /** Collections run: `collect` calls outside STUB plus AUTO's own. */
   collections: number;
