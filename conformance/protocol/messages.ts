@@ -1,3 +1,5 @@
+import type { ProgramOutcome, ProgramRun } from "./program-messages.ts";
+
 // TypeScript shapes of the vm3.v1 messages in their plain form (strict-json.ts):
 // lowerCamelCase fields, enum names, 64-bit integers as bigint. The .proto
 // files stay the source of truth; test/messages.test.ts fails when a field
@@ -205,6 +207,7 @@ export interface GoldenBatch {
 export interface TesteeRequest {
   vector?: AbiVector;
   golden?: GoldenBatch;
+  program?: ProgramRun;
 }
 
 export interface LoopOutcome {
@@ -248,4 +251,5 @@ export interface TesteeResponse {
   trace?: Trace;
   golden?: GoldenResult;
   protocolError?: string;
+  program?: ProgramOutcome;
 }

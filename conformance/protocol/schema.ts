@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import protobuf from "protobufjs";
 
 const PROTO_ROOT = fileURLToPath(new URL("../../vm3-spec/proto/", import.meta.url));
-const PROTO_FILES = ["vm3/v1/testee.proto"];
+const PROTO_FILES = ["vm3/v1/testee.proto", "vm3/v1/program.proto"];
 
 let root: protobuf.Root | undefined;
 

@@ -10,6 +10,7 @@ import { tally, type CaseResult } from "./cases.ts";
 import { buildGoTestee } from "./go-testee.ts";
 import { formatFailures, formatMatrix } from "./matrix.ts";
 import { ProcessBackend } from "./process-backend.ts";
+import { ProgramCache } from "./program-files.ts";
 import { runFile } from "./run.ts";
 import { TsRuntimeBackend } from "./ts-backend.ts";
 import { findVectorFiles, isProblem, loadVectorFile, type VectorFile } from "./vector-files.ts";
@@ -19,8 +20,10 @@ const ALL_BACKENDS = ["ts-runtime", "go-host"] as const;
 
 const HELP = `Usage: npm run conformance -- [options]
 
-Runs the shared conformance vectors (conformance/vectors/**/*.json) on every
-backend and prints a matrix of suites × backends (passed/failed/skipped).
+Runs the shared conformance vectors (conformance/vectors/**/*.json: ABI
+vectors and golden Cells) and program vectors (conformance/programs/*.json)
+on every backend that runs their kind, and prints a matrix of suites ×
+backends (passed/failed/skipped; "—" where a backend does not run that kind).
 Exits 1 on any failure or disagreement between backends, 2 on bad usage.
 
 Options:
@@ -66,7 +69,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const progress = (line: string) => process.stderr.write(`${line}\n`);
-  const dirs = args.only.length > 0 ? args.only : [join(REPO, "conformance/vectors"), ...args.vectors];
+  const dirs = args.only.length > 0 ? args.only : [join(REPO, "conformance/vectors"), join(REPO, "conformance/programs"), ...args.vectors];
 
   const cases: CaseResult[] = [];
   const names = args.backend.length > 0 ? args.backend : [...ALL_BACKENDS];
@@ -106,6 +109,7 @@ async function main(): Promise<number> {
         // A backend that cannot be built fails every case, with the reason.
         progress(`go-host: ${(e as Error).message}`);
         for (const f of files) {
+          if (f.kind === "program") continue; // go-host runs no programs (yet)
           const count = f.kind === "abi" ? (f.file.vectors ?? []).length : (f.file.cells ?? []).length;
           for (let i = 0; i < count; i++) {
             cases.push({ suite: f.suite, name: `#${i}`, backend: "go-host", status: "failed", detail: (e as Error).message });
@@ -115,9 +119,10 @@ async function main(): Promise<number> {
     }
   }
 
+  const programs = new ProgramCache();
   try {
     for (const [i, file] of files.entries()) {
-      const results = await runFile(file, backends, (line) => progress(`[${i + 1}/${files.length}] ${line}`));
+      const results = await runFile(file, backends, programs, (line) => progress(`[${i + 1}/${files.length}] ${line}`));
       cases.push(...results);
     }
   } finally {

@@ -13,6 +13,8 @@ export function formatMatrix(cases: readonly CaseResult[], backends: readonly st
 
 function cell(cases: readonly CaseResult[], backend: string, suite?: string): string {
   const t = tally(cases, backend, suite);
+  // A backend that does not run this kind of vector has no cases here.
+  if (t.passed + t.failed + t.skipped === 0) return "—";
   const mark = t.failed > 0 ? "✗" : t.passed > 0 ? "✓" : " ";
   return `${t.passed}/${t.failed}/${t.skipped} ${mark}`;
 }

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import type { TesteeRequest, TesteeResponse } from "../protocol/messages.ts";
 import { decodeMessage, encodeMessage } from "../protocol/wire.ts";
-import type { Backend } from "./backend.ts";
+import type { Backend, VectorKind } from "./backend.ts";
 
 const STDERR_TAIL = 2000;
 const MAX_FRAME = 256 * 1024 * 1024;
@@ -17,6 +17,7 @@ interface Pending {
 
 export class ProcessBackend implements Backend {
   readonly name: string;
+  readonly kinds: ReadonlySet<VectorKind>;
   private readonly command: string;
   private readonly args: readonly string[];
   private readonly timeoutMs: number;
@@ -25,8 +26,9 @@ export class ProcessBackend implements Backend {
   private stderrTail = "";
   private pending: Pending | undefined;
 
-  constructor(name: string, command: string, args: readonly string[], timeoutMs: number) {
+  constructor(name: string, command: string, args: readonly string[], timeoutMs: number, kinds: readonly VectorKind[] = ["abi", "golden"]) {
     this.name = name;
+    this.kinds = new Set(kinds);
     this.command = command;
     this.args = args;
     this.timeoutMs = timeoutMs;

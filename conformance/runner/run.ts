@@ -6,14 +6,22 @@ import type { Backend } from "./backend.ts";
 import type { CaseResult } from "./cases.ts";
 import { describe, judgeGolden, judgeVector, sameOutcome } from "./judge.ts";
 import type { VectorFile } from "./vector-files.ts";
+import type { ProgramCache } from "./program-files.ts";
+import { describeProgramOutcome, judgeProgram } from "./program-judge.ts";
 
 export interface Progress {
   (line: string): void;
 }
 
-export async function runFile(file: VectorFile, backends: readonly Backend[], progress: Progress): Promise<CaseResult[]> {
+export async function runFile(file: VectorFile, all: readonly Backend[], programs: ProgramCache, progress: Progress): Promise<CaseResult[]> {
   const started = performance.now();
-  const cases = file.kind === "abi" ? await runAbiFile(file, backends) : await runGoldenFile(file, backends);
+  const backends = all.filter((b) => b.kinds.has(file.kind));
+  const cases =
+    file.kind === "abi"
+      ? await runAbiFile(file, backends)
+      : file.kind === "golden"
+        ? await runGoldenFile(file, backends)
+        : await runProgramFile(file, backends, programs);
   const summary = backends
     .map((b) => {
       const mine = cases.filter((c) => c.backend === b.name);
@@ -106,5 +114,53 @@ async function runGoldenFile(file: Extract<VectorFile, { kind: "golden" }>, back
       cases.push({ suite: file.suite, name, backend, status: verdict.passed ? "passed" : "failed", detail: verdict.detail });
     });
   });
+  return cases;
+}
+
+/**
+ * Program vectors (conformance.md §6.5): each program runs on a fresh AUTO
+ * heap; a program that does not load or validate fails on every backend.
+ * Backends must also agree with each other on what they observed.
+ */
+async function runProgramFile(file: Extract<VectorFile, { kind: "program" }>, backends: readonly Backend[], programs: ProgramCache): Promise<CaseResult[]> {
+  const cases: CaseResult[] = [];
+  for (const [index, vector] of (file.file.programs ?? []).entries()) {
+    const name = vector.name || `program #${index}`;
+    const loaded = programs.load(file.absolutePath, vector.program ?? "");
+    if ("error" in loaded) {
+      for (const b of backends) cases.push({ suite: file.suite, name, backend: b.name, status: "failed", detail: loaded.error });
+      continue;
+    }
+    const run = { program: loaded.program, entry: vector.entry ?? "", args: vector.args ?? [], heap: { variant: "AUTO" as const } };
+    const answers = await Promise.allSettled(backends.map((b) => b.serve({ program: run })));
+    const seen: (string | undefined)[] = [];
+    answers.forEach((answer, i) => {
+      const backend = backends[i]!.name;
+      if (answer.status === "rejected") {
+        seen.push(undefined);
+        cases.push({ suite: file.suite, name, backend, status: "failed", detail: `backend failed: ${(answer.reason as Error).message}` });
+        return;
+      }
+      const outcome = answer.value.program;
+      if (outcome === undefined) {
+        seen.push(undefined);
+        const why = answer.value.protocolError ? `protocol error: ${answer.value.protocolError}` : "answer has no program outcome";
+        cases.push({ suite: file.suite, name, backend, status: "failed", detail: why });
+        return;
+      }
+      // The trap site is for people; agreement compares what the spec fixes.
+      seen.push(describeProgramOutcome({ ...outcome, trapSite: "" }));
+      const verdict = judgeProgram(vector.expect, outcome);
+      cases.push({ suite: file.suite, name, backend, status: verdict.passed ? "passed" : "failed", detail: verdict.detail });
+    });
+    const mine = cases.slice(-backends.length);
+    const ref = seen.findIndex((s) => s !== undefined);
+    seen.forEach((s, i) => {
+      if (i !== ref && s !== undefined && ref >= 0 && s !== seen[ref] && mine[i]!.status === "passed") {
+        mine[i]!.status = "failed";
+        mine[i]!.detail = `disagrees with ${backends[ref]!.name}: ${s} vs ${seen[ref]}`;
+      }
+    });
+  }
   return cases;
 }

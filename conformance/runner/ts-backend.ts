@@ -1,10 +1,11 @@
 // The TypeScript runtime, in-process.
 import { serve } from "../testee/serve.ts";
 import type { TesteeRequest, TesteeResponse } from "../protocol/messages.ts";
-import type { Backend } from "./backend.ts";
+import type { Backend, VectorKind } from "./backend.ts";
 
 export class TsRuntimeBackend implements Backend {
   readonly name = "ts-runtime";
+  readonly kinds: ReadonlySet<VectorKind> = new Set(["abi", "golden"]);
 
   async serve(request: TesteeRequest): Promise<TesteeResponse> {
     try {

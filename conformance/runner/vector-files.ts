@@ -3,12 +3,14 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { AbiVectorFile, GoldenCellFile } from "../protocol/messages.ts";
+import type { ProgramVectorFile } from "../protocol/program-messages.ts";
 import { messageType } from "../protocol/schema.ts";
 import { fromStrictJson, SchemaError } from "../protocol/strict-json.ts";
 
 export type VectorFile =
   | { kind: "abi"; path: string; suite: string; file: AbiVectorFile }
-  | { kind: "golden"; path: string; suite: string; file: GoldenCellFile };
+  | { kind: "golden"; path: string; suite: string; file: GoldenCellFile }
+  | { kind: "program"; path: string; suite: string; file: ProgramVectorFile; absolutePath: string };
 
 export interface LoadProblem {
   path: string;
@@ -42,14 +44,21 @@ export function loadVectorFile(path: string, cwd = process.cwd()): VectorFile | 
     return { path: shown, message: `not valid JSON: ${(e as Error).message}` };
   }
   const keys = json !== null && typeof json === "object" ? Object.keys(json) : [];
-  const kind = keys.includes("cells") ? "golden" : keys.includes("vectors") ? "abi" : undefined;
+  const kind = keys.includes("cells") ? "golden" : keys.includes("vectors") ? "abi" : keys.includes("programs") ? "program" : undefined;
   if (kind === undefined) {
-    return { path: shown, message: `neither an AbiVectorFile (top-level "vectors") nor a GoldenCellFile (top-level "cells")` };
+    return {
+      path: shown,
+      message: `not an AbiVectorFile (top-level "vectors"), GoldenCellFile ("cells") or ProgramVectorFile ("programs")`,
+    };
   }
   try {
     if (kind === "abi") {
       const file = fromStrictJson(messageType("AbiVectorFile"), json) as AbiVectorFile;
       return { kind, path: shown, suite: file.suite || shown, file };
+    }
+    if (kind === "program") {
+      const file = fromStrictJson(messageType("ProgramVectorFile"), json) as ProgramVectorFile;
+      return { kind, path: shown, suite: file.suite || shown, file, absolutePath: path };
     }
     const file = fromStrictJson(messageType("GoldenCellFile"), json) as GoldenCellFile;
     return { kind, path: shown, suite: file.suite || shown, file };

@@ -5,6 +5,7 @@
 // then proves the plain form survives the wire (64-bit values included).
 import { describe, expect, it } from "vitest";
 import type * as M from "../protocol/messages.ts";
+import type { ProgramOutcome, ProgramRun } from "../protocol/program-messages.ts";
 import { messageType } from "../protocol/schema.ts";
 import { decodeMessage, encodeMessage } from "../protocol/wire.ts";
 
@@ -27,14 +28,16 @@ const vectorFile: Required<M.AbiVectorFile> = { suite: "s", vectors: [vector] };
 const goldenCell: Required<M.GoldenCell> = { name: "g", value: { f64: -0 }, bits: 1n << 63n, trap: "BAD_CELL" };
 const goldenFile: Required<M.GoldenCellFile> = { suite: "s", cells: [goldenCell] };
 const batch: Required<M.GoldenBatch> = { encode: [{ int: 1n }], decode: [MAX64, 0n] };
-const request: Required<M.TesteeRequest> = { vector, golden: batch };
+const programRun: ProgramRun = { program: { functions: [], entry: "main", structs: [] }, args: [1n] };
+const request: Required<M.TesteeRequest> = { vector, golden: batch, program: programRun };
 const loopOutcome: Required<M.LoopOutcome> = { iterations: 5n, trap: "OUT_OF_MEMORY", trapStep: 1 };
 const outcome: Required<M.Outcome> = { trap: "BAD_CELL", cell: MAX64, int: 3n, host: "h", stats, done: true, loop: loopOutcome };
 const trace: Required<M.Trace> = { outcomes: [outcome], error: "e" };
 const encodeOutcome: Required<M.EncodeOutcome> = { bits: 1n, trap: "INT_OVERFLOW" };
 const decodeOutcome: Required<M.DecodeOutcome> = { value: cellValue, trap: "BAD_CELL" };
 const goldenResult: Required<M.GoldenResult> = { encoded: [encodeOutcome], decoded: [decodeOutcome] };
-const response: Required<M.TesteeResponse> = { trace, golden: goldenResult, protocolError: "p" };
+const programOutcome: Required<Omit<ProgramOutcome, "i64" | "f64Bits" | "bool" | "str" | "unit">> = { trap: "STACK_OVERFLOW", trapSite: "f b1 v2", error: "" };
+const response: Required<M.TesteeResponse> = { trace, golden: goldenResult, protocolError: "p", program: programOutcome };
 
 const samples: Record<string, object> = {
   Handle: handle, Forge: forge, CellValue: cellValue, HeapConfig: heapConfig, ArenaStats: arenaStats, Stats: stats,
@@ -45,8 +48,15 @@ const samples: Record<string, object> = {
 };
 
 describe("messages.ts mirrors the proto schema", () => {
-  it("covers every message of vm3.v1", () => {
-    const proto = messageType("Step").parent!.nestedArray.filter((n) => "fieldsArray" in n).map((n) => n.name).sort();
+  it("covers every message of the ABI proto files", () => {
+    // ir.proto and program.proto have TypeScript models of their own
+    // (compiler3-emit/src/ir/model.ts, program-messages.ts).
+    const mirrored = /\/(trap|cell|heap|vector|testee)\.proto$/;
+    const proto = messageType("Step")
+      .parent!.nestedArray.filter((n) => "fieldsArray" in n && mirrored.test(n.filename ?? ""))
+      .map((n) => n.name)
+      .filter((name) => name !== "ProgramRun" && name !== "ProgramOutcome")
+      .sort();
     expect(Object.keys(samples).sort()).toEqual(proto);
   });
 

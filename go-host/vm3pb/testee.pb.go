@@ -31,6 +31,7 @@ type TesteeRequest struct {
 	//
 	//	*TesteeRequest_Vector
 	//	*TesteeRequest_Golden
+	//	*TesteeRequest_Program
 	Kind          isTesteeRequest_Kind `protobuf_oneof:"kind"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -91,6 +92,15 @@ func (x *TesteeRequest) GetGolden() *GoldenBatch {
 	return nil
 }
 
+func (x *TesteeRequest) GetProgram() *ProgramRun {
+	if x != nil {
+		if x, ok := x.Kind.(*TesteeRequest_Program); ok {
+			return x.Program
+		}
+	}
+	return nil
+}
+
 type isTesteeRequest_Kind interface {
 	isTesteeRequest_Kind()
 }
@@ -104,9 +114,254 @@ type TesteeRequest_Golden struct {
 	Golden *GoldenBatch `protobuf:"bytes,2,opt,name=golden,proto3,oneof"`
 }
 
+type TesteeRequest_Program struct {
+	// Run an IR program (conformance.md §6.5).
+	Program *ProgramRun `protobuf:"bytes,3,opt,name=program,proto3,oneof"`
+}
+
 func (*TesteeRequest_Vector) isTesteeRequest_Kind() {}
 
 func (*TesteeRequest_Golden) isTesteeRequest_Kind() {}
+
+func (*TesteeRequest_Program) isTesteeRequest_Kind() {}
+
+// One run of an IR program: `entry(args…)` on a fresh heap made from `heap`.
+type ProgramRun struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Already validated by the runner (ir.md §8.11).
+	Program *Program `protobuf:"bytes,1,opt,name=program,proto3" json:"program,omitempty"`
+	// Empty means the program's entry.
+	Entry         string      `protobuf:"bytes,2,opt,name=entry,proto3" json:"entry,omitempty"`
+	Args          []int64     `protobuf:"varint,3,rep,packed,name=args,proto3" json:"args,omitempty"`
+	Heap          *HeapConfig `protobuf:"bytes,4,opt,name=heap,proto3" json:"heap,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ProgramRun) Reset() {
+	*x = ProgramRun{}
+	mi := &file_vm3_v1_testee_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ProgramRun) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ProgramRun) ProtoMessage() {}
+
+func (x *ProgramRun) ProtoReflect() protoreflect.Message {
+	mi := &file_vm3_v1_testee_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ProgramRun.ProtoReflect.Descriptor instead.
+func (*ProgramRun) Descriptor() ([]byte, []int) {
+	return file_vm3_v1_testee_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *ProgramRun) GetProgram() *Program {
+	if x != nil {
+		return x.Program
+	}
+	return nil
+}
+
+func (x *ProgramRun) GetEntry() string {
+	if x != nil {
+		return x.Entry
+	}
+	return ""
+}
+
+func (x *ProgramRun) GetArgs() []int64 {
+	if x != nil {
+		return x.Args
+	}
+	return nil
+}
+
+func (x *ProgramRun) GetHeap() *HeapConfig {
+	if x != nil {
+		return x.Heap
+	}
+	return nil
+}
+
+// What a program run gave (ir.md §8.9).
+type ProgramOutcome struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Types that are valid to be assigned to Outcome:
+	//
+	//	*ProgramOutcome_I64
+	//	*ProgramOutcome_F64Bits
+	//	*ProgramOutcome_Bool
+	//	*ProgramOutcome_Str
+	//	*ProgramOutcome_Unit
+	//	*ProgramOutcome_Trap
+	Outcome isProgramOutcome_Outcome `protobuf_oneof:"outcome"`
+	// Where a trap happened, for people (function, block, value); not compared.
+	TrapSite string `protobuf:"bytes,7,opt,name=trap_site,json=trapSite,proto3" json:"trap_site,omitempty"`
+	// Set when the run could not start (unknown entry, wrong argument count).
+	Error         string `protobuf:"bytes,8,opt,name=error,proto3" json:"error,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ProgramOutcome) Reset() {
+	*x = ProgramOutcome{}
+	mi := &file_vm3_v1_testee_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ProgramOutcome) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ProgramOutcome) ProtoMessage() {}
+
+func (x *ProgramOutcome) ProtoReflect() protoreflect.Message {
+	mi := &file_vm3_v1_testee_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ProgramOutcome.ProtoReflect.Descriptor instead.
+func (*ProgramOutcome) Descriptor() ([]byte, []int) {
+	return file_vm3_v1_testee_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *ProgramOutcome) GetOutcome() isProgramOutcome_Outcome {
+	if x != nil {
+		return x.Outcome
+	}
+	return nil
+}
+
+func (x *ProgramOutcome) GetI64() int64 {
+	if x != nil {
+		if x, ok := x.Outcome.(*ProgramOutcome_I64); ok {
+			return x.I64
+		}
+	}
+	return 0
+}
+
+func (x *ProgramOutcome) GetF64Bits() uint64 {
+	if x != nil {
+		if x, ok := x.Outcome.(*ProgramOutcome_F64Bits); ok {
+			return x.F64Bits
+		}
+	}
+	return 0
+}
+
+func (x *ProgramOutcome) GetBool() bool {
+	if x != nil {
+		if x, ok := x.Outcome.(*ProgramOutcome_Bool); ok {
+			return x.Bool
+		}
+	}
+	return false
+}
+
+func (x *ProgramOutcome) GetStr() string {
+	if x != nil {
+		if x, ok := x.Outcome.(*ProgramOutcome_Str); ok {
+			return x.Str
+		}
+	}
+	return ""
+}
+
+func (x *ProgramOutcome) GetUnit() bool {
+	if x != nil {
+		if x, ok := x.Outcome.(*ProgramOutcome_Unit); ok {
+			return x.Unit
+		}
+	}
+	return false
+}
+
+func (x *ProgramOutcome) GetTrap() TrapCode {
+	if x != nil {
+		if x, ok := x.Outcome.(*ProgramOutcome_Trap); ok {
+			return x.Trap
+		}
+	}
+	return TrapCode_TRAP_NONE
+}
+
+func (x *ProgramOutcome) GetTrapSite() string {
+	if x != nil {
+		return x.TrapSite
+	}
+	return ""
+}
+
+func (x *ProgramOutcome) GetError() string {
+	if x != nil {
+		return x.Error
+	}
+	return ""
+}
+
+type isProgramOutcome_Outcome interface {
+	isProgramOutcome_Outcome()
+}
+
+type ProgramOutcome_I64 struct {
+	I64 int64 `protobuf:"varint,1,opt,name=i64,proto3,oneof"`
+}
+
+type ProgramOutcome_F64Bits struct {
+	// f64 results travel as their bits (every NaN canonical).
+	F64Bits uint64 `protobuf:"fixed64,2,opt,name=f64_bits,json=f64Bits,proto3,oneof"`
+}
+
+type ProgramOutcome_Bool struct {
+	Bool bool `protobuf:"varint,3,opt,name=bool,proto3,oneof"`
+}
+
+type ProgramOutcome_Str struct {
+	Str string `protobuf:"bytes,4,opt,name=str,proto3,oneof"`
+}
+
+type ProgramOutcome_Unit struct {
+	// A unit result; always true.
+	Unit bool `protobuf:"varint,5,opt,name=unit,proto3,oneof"`
+}
+
+type ProgramOutcome_Trap struct {
+	Trap TrapCode `protobuf:"varint,6,opt,name=trap,proto3,enum=vm3.v1.TrapCode,oneof"`
+}
+
+func (*ProgramOutcome_I64) isProgramOutcome_Outcome() {}
+
+func (*ProgramOutcome_F64Bits) isProgramOutcome_Outcome() {}
+
+func (*ProgramOutcome_Bool) isProgramOutcome_Outcome() {}
+
+func (*ProgramOutcome_Str) isProgramOutcome_Outcome() {}
+
+func (*ProgramOutcome_Unit) isProgramOutcome_Outcome() {}
+
+func (*ProgramOutcome_Trap) isProgramOutcome_Outcome() {}
 
 type GoldenBatch struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -120,7 +375,7 @@ type GoldenBatch struct {
 
 func (x *GoldenBatch) Reset() {
 	*x = GoldenBatch{}
-	mi := &file_vm3_v1_testee_proto_msgTypes[1]
+	mi := &file_vm3_v1_testee_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -132,7 +387,7 @@ func (x *GoldenBatch) String() string {
 func (*GoldenBatch) ProtoMessage() {}
 
 func (x *GoldenBatch) ProtoReflect() protoreflect.Message {
-	mi := &file_vm3_v1_testee_proto_msgTypes[1]
+	mi := &file_vm3_v1_testee_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -145,7 +400,7 @@ func (x *GoldenBatch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GoldenBatch.ProtoReflect.Descriptor instead.
 func (*GoldenBatch) Descriptor() ([]byte, []int) {
-	return file_vm3_v1_testee_proto_rawDescGZIP(), []int{1}
+	return file_vm3_v1_testee_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *GoldenBatch) GetEncode() []*CellValue {
@@ -176,7 +431,7 @@ type LoopOutcome struct {
 
 func (x *LoopOutcome) Reset() {
 	*x = LoopOutcome{}
-	mi := &file_vm3_v1_testee_proto_msgTypes[2]
+	mi := &file_vm3_v1_testee_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -188,7 +443,7 @@ func (x *LoopOutcome) String() string {
 func (*LoopOutcome) ProtoMessage() {}
 
 func (x *LoopOutcome) ProtoReflect() protoreflect.Message {
-	mi := &file_vm3_v1_testee_proto_msgTypes[2]
+	mi := &file_vm3_v1_testee_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -201,7 +456,7 @@ func (x *LoopOutcome) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LoopOutcome.ProtoReflect.Descriptor instead.
 func (*LoopOutcome) Descriptor() ([]byte, []int) {
-	return file_vm3_v1_testee_proto_rawDescGZIP(), []int{2}
+	return file_vm3_v1_testee_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *LoopOutcome) GetIterations() uint64 {
@@ -244,7 +499,7 @@ type Outcome struct {
 
 func (x *Outcome) Reset() {
 	*x = Outcome{}
-	mi := &file_vm3_v1_testee_proto_msgTypes[3]
+	mi := &file_vm3_v1_testee_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -256,7 +511,7 @@ func (x *Outcome) String() string {
 func (*Outcome) ProtoMessage() {}
 
 func (x *Outcome) ProtoReflect() protoreflect.Message {
-	mi := &file_vm3_v1_testee_proto_msgTypes[3]
+	mi := &file_vm3_v1_testee_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -269,7 +524,7 @@ func (x *Outcome) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Outcome.ProtoReflect.Descriptor instead.
 func (*Outcome) Descriptor() ([]byte, []int) {
-	return file_vm3_v1_testee_proto_rawDescGZIP(), []int{3}
+	return file_vm3_v1_testee_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *Outcome) GetKind() isOutcome_Kind {
@@ -403,7 +658,7 @@ type Trace struct {
 
 func (x *Trace) Reset() {
 	*x = Trace{}
-	mi := &file_vm3_v1_testee_proto_msgTypes[4]
+	mi := &file_vm3_v1_testee_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -415,7 +670,7 @@ func (x *Trace) String() string {
 func (*Trace) ProtoMessage() {}
 
 func (x *Trace) ProtoReflect() protoreflect.Message {
-	mi := &file_vm3_v1_testee_proto_msgTypes[4]
+	mi := &file_vm3_v1_testee_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -428,7 +683,7 @@ func (x *Trace) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Trace.ProtoReflect.Descriptor instead.
 func (*Trace) Descriptor() ([]byte, []int) {
-	return file_vm3_v1_testee_proto_rawDescGZIP(), []int{4}
+	return file_vm3_v1_testee_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *Trace) GetOutcomes() []*Outcome {
@@ -458,7 +713,7 @@ type EncodeOutcome struct {
 
 func (x *EncodeOutcome) Reset() {
 	*x = EncodeOutcome{}
-	mi := &file_vm3_v1_testee_proto_msgTypes[5]
+	mi := &file_vm3_v1_testee_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -470,7 +725,7 @@ func (x *EncodeOutcome) String() string {
 func (*EncodeOutcome) ProtoMessage() {}
 
 func (x *EncodeOutcome) ProtoReflect() protoreflect.Message {
-	mi := &file_vm3_v1_testee_proto_msgTypes[5]
+	mi := &file_vm3_v1_testee_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -483,7 +738,7 @@ func (x *EncodeOutcome) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EncodeOutcome.ProtoReflect.Descriptor instead.
 func (*EncodeOutcome) Descriptor() ([]byte, []int) {
-	return file_vm3_v1_testee_proto_rawDescGZIP(), []int{5}
+	return file_vm3_v1_testee_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *EncodeOutcome) GetKind() isEncodeOutcome_Kind {
@@ -540,7 +795,7 @@ type DecodeOutcome struct {
 
 func (x *DecodeOutcome) Reset() {
 	*x = DecodeOutcome{}
-	mi := &file_vm3_v1_testee_proto_msgTypes[6]
+	mi := &file_vm3_v1_testee_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -552,7 +807,7 @@ func (x *DecodeOutcome) String() string {
 func (*DecodeOutcome) ProtoMessage() {}
 
 func (x *DecodeOutcome) ProtoReflect() protoreflect.Message {
-	mi := &file_vm3_v1_testee_proto_msgTypes[6]
+	mi := &file_vm3_v1_testee_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -565,7 +820,7 @@ func (x *DecodeOutcome) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DecodeOutcome.ProtoReflect.Descriptor instead.
 func (*DecodeOutcome) Descriptor() ([]byte, []int) {
-	return file_vm3_v1_testee_proto_rawDescGZIP(), []int{6}
+	return file_vm3_v1_testee_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *DecodeOutcome) GetKind() isDecodeOutcome_Kind {
@@ -620,7 +875,7 @@ type GoldenResult struct {
 
 func (x *GoldenResult) Reset() {
 	*x = GoldenResult{}
-	mi := &file_vm3_v1_testee_proto_msgTypes[7]
+	mi := &file_vm3_v1_testee_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -632,7 +887,7 @@ func (x *GoldenResult) String() string {
 func (*GoldenResult) ProtoMessage() {}
 
 func (x *GoldenResult) ProtoReflect() protoreflect.Message {
-	mi := &file_vm3_v1_testee_proto_msgTypes[7]
+	mi := &file_vm3_v1_testee_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -645,7 +900,7 @@ func (x *GoldenResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GoldenResult.ProtoReflect.Descriptor instead.
 func (*GoldenResult) Descriptor() ([]byte, []int) {
-	return file_vm3_v1_testee_proto_rawDescGZIP(), []int{7}
+	return file_vm3_v1_testee_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *GoldenResult) GetEncoded() []*EncodeOutcome {
@@ -669,6 +924,7 @@ type TesteeResponse struct {
 	//	*TesteeResponse_Trace
 	//	*TesteeResponse_Golden
 	//	*TesteeResponse_ProtocolError
+	//	*TesteeResponse_Program
 	Kind          isTesteeResponse_Kind `protobuf_oneof:"kind"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -676,7 +932,7 @@ type TesteeResponse struct {
 
 func (x *TesteeResponse) Reset() {
 	*x = TesteeResponse{}
-	mi := &file_vm3_v1_testee_proto_msgTypes[8]
+	mi := &file_vm3_v1_testee_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -688,7 +944,7 @@ func (x *TesteeResponse) String() string {
 func (*TesteeResponse) ProtoMessage() {}
 
 func (x *TesteeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_vm3_v1_testee_proto_msgTypes[8]
+	mi := &file_vm3_v1_testee_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -701,7 +957,7 @@ func (x *TesteeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TesteeResponse.ProtoReflect.Descriptor instead.
 func (*TesteeResponse) Descriptor() ([]byte, []int) {
-	return file_vm3_v1_testee_proto_rawDescGZIP(), []int{8}
+	return file_vm3_v1_testee_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *TesteeResponse) GetKind() isTesteeResponse_Kind {
@@ -738,6 +994,15 @@ func (x *TesteeResponse) GetProtocolError() string {
 	return ""
 }
 
+func (x *TesteeResponse) GetProgram() *ProgramOutcome {
+	if x != nil {
+		if x, ok := x.Kind.(*TesteeResponse_Program); ok {
+			return x.Program
+		}
+	}
+	return nil
+}
+
 type isTesteeResponse_Kind interface {
 	isTesteeResponse_Kind()
 }
@@ -751,8 +1016,13 @@ type TesteeResponse_Golden struct {
 }
 
 type TesteeResponse_ProtocolError struct {
-	// The request could not be decoded.
+	// The request could not be decoded, or asks for something this testee
+	// does not run (a testee without an IR backend answers this to program).
 	ProtocolError string `protobuf:"bytes,3,opt,name=protocol_error,json=protocolError,proto3,oneof"`
+}
+
+type TesteeResponse_Program struct {
+	Program *ProgramOutcome `protobuf:"bytes,4,opt,name=program,proto3,oneof"`
 }
 
 func (*TesteeResponse_Trace) isTesteeResponse_Kind() {}
@@ -761,15 +1031,34 @@ func (*TesteeResponse_Golden) isTesteeResponse_Kind() {}
 
 func (*TesteeResponse_ProtocolError) isTesteeResponse_Kind() {}
 
+func (*TesteeResponse_Program) isTesteeResponse_Kind() {}
+
 var File_vm3_v1_testee_proto protoreflect.FileDescriptor
 
 const file_vm3_v1_testee_proto_rawDesc = "" +
 	"\n" +
-	"\x13vm3/v1/testee.proto\x12\x06vm3.v1\x1a\x11vm3/v1/cell.proto\x1a\x11vm3/v1/heap.proto\x1a\x11vm3/v1/trap.proto\x1a\x13vm3/v1/vector.proto\"s\n" +
+	"\x13vm3/v1/testee.proto\x12\x06vm3.v1\x1a\x11vm3/v1/cell.proto\x1a\x11vm3/v1/heap.proto\x1a\x0fvm3/v1/ir.proto\x1a\x11vm3/v1/trap.proto\x1a\x13vm3/v1/vector.proto\"\xa3\x01\n" +
 	"\rTesteeRequest\x12+\n" +
 	"\x06vector\x18\x01 \x01(\v2\x11.vm3.v1.AbiVectorH\x00R\x06vector\x12-\n" +
-	"\x06golden\x18\x02 \x01(\v2\x13.vm3.v1.GoldenBatchH\x00R\x06goldenB\x06\n" +
-	"\x04kind\"P\n" +
+	"\x06golden\x18\x02 \x01(\v2\x13.vm3.v1.GoldenBatchH\x00R\x06golden\x12.\n" +
+	"\aprogram\x18\x03 \x01(\v2\x12.vm3.v1.ProgramRunH\x00R\aprogramB\x06\n" +
+	"\x04kind\"\x89\x01\n" +
+	"\n" +
+	"ProgramRun\x12)\n" +
+	"\aprogram\x18\x01 \x01(\v2\x0f.vm3.v1.ProgramR\aprogram\x12\x14\n" +
+	"\x05entry\x18\x02 \x01(\tR\x05entry\x12\x12\n" +
+	"\x04args\x18\x03 \x03(\x03R\x04args\x12&\n" +
+	"\x04heap\x18\x04 \x01(\v2\x12.vm3.v1.HeapConfigR\x04heap\"\xe7\x01\n" +
+	"\x0eProgramOutcome\x12\x12\n" +
+	"\x03i64\x18\x01 \x01(\x03H\x00R\x03i64\x12\x1b\n" +
+	"\bf64_bits\x18\x02 \x01(\x06H\x00R\af64Bits\x12\x14\n" +
+	"\x04bool\x18\x03 \x01(\bH\x00R\x04bool\x12\x12\n" +
+	"\x03str\x18\x04 \x01(\tH\x00R\x03str\x12\x14\n" +
+	"\x04unit\x18\x05 \x01(\bH\x00R\x04unit\x12&\n" +
+	"\x04trap\x18\x06 \x01(\x0e2\x10.vm3.v1.TrapCodeH\x00R\x04trap\x12\x1b\n" +
+	"\ttrap_site\x18\a \x01(\tR\btrapSite\x12\x14\n" +
+	"\x05error\x18\b \x01(\tR\x05errorB\t\n" +
+	"\aoutcome\"P\n" +
 	"\vGoldenBatch\x12)\n" +
 	"\x06encode\x18\x01 \x03(\v2\x11.vm3.v1.CellValueR\x06encode\x12\x16\n" +
 	"\x06decode\x18\x02 \x03(\x06R\x06decode\"p\n" +
@@ -801,11 +1090,12 @@ const file_vm3_v1_testee_proto_rawDesc = "" +
 	"\x04kind\"p\n" +
 	"\fGoldenResult\x12/\n" +
 	"\aencoded\x18\x01 \x03(\v2\x15.vm3.v1.EncodeOutcomeR\aencoded\x12/\n" +
-	"\adecoded\x18\x02 \x03(\v2\x15.vm3.v1.DecodeOutcomeR\adecoded\"\x98\x01\n" +
+	"\adecoded\x18\x02 \x03(\v2\x15.vm3.v1.DecodeOutcomeR\adecoded\"\xcc\x01\n" +
 	"\x0eTesteeResponse\x12%\n" +
 	"\x05trace\x18\x01 \x01(\v2\r.vm3.v1.TraceH\x00R\x05trace\x12.\n" +
 	"\x06golden\x18\x02 \x01(\v2\x14.vm3.v1.GoldenResultH\x00R\x06golden\x12'\n" +
-	"\x0eprotocol_error\x18\x03 \x01(\tH\x00R\rprotocolErrorB\x06\n" +
+	"\x0eprotocol_error\x18\x03 \x01(\tH\x00R\rprotocolError\x122\n" +
+	"\aprogram\x18\x04 \x01(\v2\x16.vm3.v1.ProgramOutcomeH\x00R\aprogramB\x06\n" +
 	"\x04kindB)Z'github.com/vm3-bridge/vm3/go-host/vm3pbb\x06proto3"
 
 var (
@@ -820,43 +1110,52 @@ func file_vm3_v1_testee_proto_rawDescGZIP() []byte {
 	return file_vm3_v1_testee_proto_rawDescData
 }
 
-var file_vm3_v1_testee_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
+var file_vm3_v1_testee_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
 var file_vm3_v1_testee_proto_goTypes = []any{
 	(*TesteeRequest)(nil),  // 0: vm3.v1.TesteeRequest
-	(*GoldenBatch)(nil),    // 1: vm3.v1.GoldenBatch
-	(*LoopOutcome)(nil),    // 2: vm3.v1.LoopOutcome
-	(*Outcome)(nil),        // 3: vm3.v1.Outcome
-	(*Trace)(nil),          // 4: vm3.v1.Trace
-	(*EncodeOutcome)(nil),  // 5: vm3.v1.EncodeOutcome
-	(*DecodeOutcome)(nil),  // 6: vm3.v1.DecodeOutcome
-	(*GoldenResult)(nil),   // 7: vm3.v1.GoldenResult
-	(*TesteeResponse)(nil), // 8: vm3.v1.TesteeResponse
-	(*AbiVector)(nil),      // 9: vm3.v1.AbiVector
-	(*CellValue)(nil),      // 10: vm3.v1.CellValue
-	(TrapCode)(0),          // 11: vm3.v1.TrapCode
-	(*Stats)(nil),          // 12: vm3.v1.Stats
+	(*ProgramRun)(nil),     // 1: vm3.v1.ProgramRun
+	(*ProgramOutcome)(nil), // 2: vm3.v1.ProgramOutcome
+	(*GoldenBatch)(nil),    // 3: vm3.v1.GoldenBatch
+	(*LoopOutcome)(nil),    // 4: vm3.v1.LoopOutcome
+	(*Outcome)(nil),        // 5: vm3.v1.Outcome
+	(*Trace)(nil),          // 6: vm3.v1.Trace
+	(*EncodeOutcome)(nil),  // 7: vm3.v1.EncodeOutcome
+	(*DecodeOutcome)(nil),  // 8: vm3.v1.DecodeOutcome
+	(*GoldenResult)(nil),   // 9: vm3.v1.GoldenResult
+	(*TesteeResponse)(nil), // 10: vm3.v1.TesteeResponse
+	(*AbiVector)(nil),      // 11: vm3.v1.AbiVector
+	(*Program)(nil),        // 12: vm3.v1.Program
+	(*HeapConfig)(nil),     // 13: vm3.v1.HeapConfig
+	(TrapCode)(0),          // 14: vm3.v1.TrapCode
+	(*CellValue)(nil),      // 15: vm3.v1.CellValue
+	(*Stats)(nil),          // 16: vm3.v1.Stats
 }
 var file_vm3_v1_testee_proto_depIdxs = []int32{
-	9,  // 0: vm3.v1.TesteeRequest.vector:type_name -> vm3.v1.AbiVector
-	1,  // 1: vm3.v1.TesteeRequest.golden:type_name -> vm3.v1.GoldenBatch
-	10, // 2: vm3.v1.GoldenBatch.encode:type_name -> vm3.v1.CellValue
-	11, // 3: vm3.v1.LoopOutcome.trap:type_name -> vm3.v1.TrapCode
-	11, // 4: vm3.v1.Outcome.trap:type_name -> vm3.v1.TrapCode
-	12, // 5: vm3.v1.Outcome.stats:type_name -> vm3.v1.Stats
-	2,  // 6: vm3.v1.Outcome.loop:type_name -> vm3.v1.LoopOutcome
-	3,  // 7: vm3.v1.Trace.outcomes:type_name -> vm3.v1.Outcome
-	11, // 8: vm3.v1.EncodeOutcome.trap:type_name -> vm3.v1.TrapCode
-	10, // 9: vm3.v1.DecodeOutcome.value:type_name -> vm3.v1.CellValue
-	11, // 10: vm3.v1.DecodeOutcome.trap:type_name -> vm3.v1.TrapCode
-	5,  // 11: vm3.v1.GoldenResult.encoded:type_name -> vm3.v1.EncodeOutcome
-	6,  // 12: vm3.v1.GoldenResult.decoded:type_name -> vm3.v1.DecodeOutcome
-	4,  // 13: vm3.v1.TesteeResponse.trace:type_name -> vm3.v1.Trace
-	7,  // 14: vm3.v1.TesteeResponse.golden:type_name -> vm3.v1.GoldenResult
-	15, // [15:15] is the sub-list for method output_type
-	15, // [15:15] is the sub-list for method input_type
-	15, // [15:15] is the sub-list for extension type_name
-	15, // [15:15] is the sub-list for extension extendee
-	0,  // [0:15] is the sub-list for field type_name
+	11, // 0: vm3.v1.TesteeRequest.vector:type_name -> vm3.v1.AbiVector
+	3,  // 1: vm3.v1.TesteeRequest.golden:type_name -> vm3.v1.GoldenBatch
+	1,  // 2: vm3.v1.TesteeRequest.program:type_name -> vm3.v1.ProgramRun
+	12, // 3: vm3.v1.ProgramRun.program:type_name -> vm3.v1.Program
+	13, // 4: vm3.v1.ProgramRun.heap:type_name -> vm3.v1.HeapConfig
+	14, // 5: vm3.v1.ProgramOutcome.trap:type_name -> vm3.v1.TrapCode
+	15, // 6: vm3.v1.GoldenBatch.encode:type_name -> vm3.v1.CellValue
+	14, // 7: vm3.v1.LoopOutcome.trap:type_name -> vm3.v1.TrapCode
+	14, // 8: vm3.v1.Outcome.trap:type_name -> vm3.v1.TrapCode
+	16, // 9: vm3.v1.Outcome.stats:type_name -> vm3.v1.Stats
+	4,  // 10: vm3.v1.Outcome.loop:type_name -> vm3.v1.LoopOutcome
+	5,  // 11: vm3.v1.Trace.outcomes:type_name -> vm3.v1.Outcome
+	14, // 12: vm3.v1.EncodeOutcome.trap:type_name -> vm3.v1.TrapCode
+	15, // 13: vm3.v1.DecodeOutcome.value:type_name -> vm3.v1.CellValue
+	14, // 14: vm3.v1.DecodeOutcome.trap:type_name -> vm3.v1.TrapCode
+	7,  // 15: vm3.v1.GoldenResult.encoded:type_name -> vm3.v1.EncodeOutcome
+	8,  // 16: vm3.v1.GoldenResult.decoded:type_name -> vm3.v1.DecodeOutcome
+	6,  // 17: vm3.v1.TesteeResponse.trace:type_name -> vm3.v1.Trace
+	9,  // 18: vm3.v1.TesteeResponse.golden:type_name -> vm3.v1.GoldenResult
+	2,  // 19: vm3.v1.TesteeResponse.program:type_name -> vm3.v1.ProgramOutcome
+	20, // [20:20] is the sub-list for method output_type
+	20, // [20:20] is the sub-list for method input_type
+	20, // [20:20] is the sub-list for extension type_name
+	20, // [20:20] is the sub-list for extension extendee
+	0,  // [0:20] is the sub-list for field type_name
 }
 
 func init() { file_vm3_v1_testee_proto_init() }
@@ -866,13 +1165,23 @@ func file_vm3_v1_testee_proto_init() {
 	}
 	file_vm3_v1_cell_proto_init()
 	file_vm3_v1_heap_proto_init()
+	file_vm3_v1_ir_proto_init()
 	file_vm3_v1_trap_proto_init()
 	file_vm3_v1_vector_proto_init()
 	file_vm3_v1_testee_proto_msgTypes[0].OneofWrappers = []any{
 		(*TesteeRequest_Vector)(nil),
 		(*TesteeRequest_Golden)(nil),
+		(*TesteeRequest_Program)(nil),
 	}
-	file_vm3_v1_testee_proto_msgTypes[3].OneofWrappers = []any{
+	file_vm3_v1_testee_proto_msgTypes[2].OneofWrappers = []any{
+		(*ProgramOutcome_I64)(nil),
+		(*ProgramOutcome_F64Bits)(nil),
+		(*ProgramOutcome_Bool)(nil),
+		(*ProgramOutcome_Str)(nil),
+		(*ProgramOutcome_Unit)(nil),
+		(*ProgramOutcome_Trap)(nil),
+	}
+	file_vm3_v1_testee_proto_msgTypes[5].OneofWrappers = []any{
 		(*Outcome_Trap)(nil),
 		(*Outcome_Cell)(nil),
 		(*Outcome_Int)(nil),
@@ -881,18 +1190,19 @@ func file_vm3_v1_testee_proto_init() {
 		(*Outcome_Done)(nil),
 		(*Outcome_Loop)(nil),
 	}
-	file_vm3_v1_testee_proto_msgTypes[5].OneofWrappers = []any{
+	file_vm3_v1_testee_proto_msgTypes[7].OneofWrappers = []any{
 		(*EncodeOutcome_Bits)(nil),
 		(*EncodeOutcome_Trap)(nil),
 	}
-	file_vm3_v1_testee_proto_msgTypes[6].OneofWrappers = []any{
+	file_vm3_v1_testee_proto_msgTypes[8].OneofWrappers = []any{
 		(*DecodeOutcome_Value)(nil),
 		(*DecodeOutcome_Trap)(nil),
 	}
-	file_vm3_v1_testee_proto_msgTypes[8].OneofWrappers = []any{
+	file_vm3_v1_testee_proto_msgTypes[10].OneofWrappers = []any{
 		(*TesteeResponse_Trace)(nil),
 		(*TesteeResponse_Golden)(nil),
 		(*TesteeResponse_ProtocolError)(nil),
+		(*TesteeResponse_Program)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -900,7 +1210,7 @@ func file_vm3_v1_testee_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_vm3_v1_testee_proto_rawDesc), len(file_vm3_v1_testee_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   9,
+			NumMessages:   11,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

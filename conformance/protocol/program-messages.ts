@@ -1,0 +1,49 @@
+// TypeScript shapes of program.proto's vector messages and testee.proto's
+// ProgramRun / ProgramOutcome, in the plain form of strict-json.ts. The IR
+// Program itself is compiler3-emit/src/ir/model.ts.
+import type { Program } from "../../compiler3-emit/src/ir/model.ts";
+import type { HeapConfig, TrapName } from "./messages.ts";
+
+/** program.proto ProgramExpect: exactly one member is present. */
+export interface ProgramExpect {
+  i64?: bigint;
+  f64?: number;
+  f64Bits?: bigint;
+  bool?: boolean;
+  str?: string;
+  unit?: boolean;
+  trap?: TrapName;
+}
+
+export interface ProgramVector {
+  name?: string;
+  description?: string;
+  program?: string;
+  entry?: string;
+  args?: bigint[];
+  expect?: ProgramExpect;
+}
+
+export interface ProgramVectorFile {
+  suite?: string;
+  programs?: ProgramVector[];
+}
+
+export interface ProgramRun {
+  program: Program;
+  entry?: string;
+  args?: bigint[];
+  heap?: HeapConfig;
+}
+
+/** testee.proto ProgramOutcome: at most one of the outcome members is present. */
+export interface ProgramOutcome {
+  i64?: bigint;
+  f64Bits?: bigint;
+  bool?: boolean;
+  str?: string;
+  unit?: boolean;
+  trap?: TrapName;
+  trapSite?: string;
+  error?: string;
+}
