@@ -18,21 +18,26 @@
 //   simultaneous semantics of §8.7).
 // - Rooting (§8.3, §8.10): the heap runs AUTO, and its collector's only
 //   interpreter-visible roots are the scope root stack (plus pins and the
-//   arguments of the allocating op). Each frame whose function has
-//   reference/any values owns one heap scope; every reference/any Cell an op
-//   writes to a register is `scopeRoot`ed in the current frame's scope. Phi
-//   moves copy registers of the same frame, which are rooted already. The
-//   running frame's scope is always the innermost one (callees' scopes close
-//   on return), so when a loop has pushed `rootLimit` roots the scope is
-//   compacted: exited, re-entered and re-rooted with the frame's current
-//   reference registers. That keeps the root stack O(live frames × registers)
-//   with O(1) amortised cost per write. A pin per register would need
-//   unpinning on overwrite and traps on stale handles; a heap List as a
-//   register file would count against max_heap_bytes and change
-//   OUT_OF_MEMORY results. Dead registers stay rooted until overwritten or
-//   compacted (conservative: a collection frees less, never more). A stale
-//   handle (freed object) cannot be rooted (scope_root checks liveness) and
-//   needs no rooting: it is skipped.
+//   arguments of the allocating op). The run opens one "register scope";
+//   every reference/any Cell an op writes to a register is `scopeRoot`ed in
+//   it (phi moves, box.ref and call arguments copy registers that are rooted
+//   already). When the scope holds more than 2 × (reference registers of the
+//   frames on the stack) + 256 roots it is compacted: exited, re-entered and
+//   re-rooted from the registers of every live frame. So the root stack stays
+//   O(live registers), the cost per write is amortised O(1), and calls and
+//   tail calls cost nothing for rooting. (Measured: a scope per frame made
+//   lists_fill_sum(10^6) 1.8× slower — scope_exit per tail call.) A pin per
+//   register would need unpinning on overwrite; a heap List as register file
+//   would count against max_heap_bytes and change OUT_OF_MEMORY results.
+//   Registers of returned frames and dead registers stay rooted until the
+//   next compaction (conservative: a collection frees less, never more; only
+//   `free` frees in an IR program). A stale handle cannot be rooted
+//   (scope_root checks liveness) and needs no root: it is skipped.
+// - Switch cases are numeric literals (with the op name in a comment), not
+//   `OpCode.X`: under vitest's module transform an imported constant becomes
+//   a property load, and a switch over non-constant cases compiles to a
+//   chain of comparisons (measured 5× slower). decode.ts's own numbers are
+//   checked below at load time; the IR numbers by the conformance tests.
 // - String constants are allocated before the entry runs, in function order
 //   then index order, and rooted in a base scope for the whole run.
 import { type Cell, CELL_NULL, CELL_TRUE, CELL_FALSE, cellFromF64 } from "../cell.ts";
@@ -82,9 +87,6 @@ class Frame {
   /** The pc to resume at, and the CALL instruction whose dst gets the result. */
   pc = 0;
   call: Ins | null = null;
-  /** The frame's heap scope mark (0: none) and roots pushed since it was (re)opened. */
-  mark = 0;
-  roots = 0;
   constructor(fn: FnCode, R: unknown[], F: Float64Array) {
     this.fn = fn;
     this.R = R;
@@ -95,6 +97,10 @@ class Frame {
 const NO_F = new Float64Array(0);
 const MIN_I64 = -(1n << 63n);
 const MAX_I64 = (1n << 63n) - 1n;
+
+if (T_JUMP !== 100 || T_BRANCH !== 101 || T_RETURN !== 102 || T_UNREACHABLE !== 103 || K_F64 !== 104 || K_R !== 105) {
+  throw new Error("interp: decode.ts internal opcodes changed; update run.ts's case labels");
+}
 
 /** Runs a validated program (ir.md §8.11); the caller validates. */
 export function runProgram(program: Program, options: RunOptions): RunResult {
@@ -121,6 +127,13 @@ class Machine {
   readonly program: Program;
   readonly maxDepth: number;
   fns: FnCode[] = [];
+  /** The frames below the running one, and the running one (for compaction). */
+  readonly stack: Frame[] = [];
+  cur!: Frame;
+  /** The register root scope (§ design above): its mark, roots pushed since it opened, and the frames' reference registers. */
+  mark = 0;
+  roots = 0;
+  liveRefs = 0;
 
   constructor(program: Program, heap: Heap, maxDepth: number) {
     this.program = program;
@@ -147,22 +160,57 @@ class Machine {
     }
     this.fns = decodeProgram(this.program, strCells);
     const fn = this.fns[entryIndex]!;
-    const frame = this.newFrame(fn);
+    const frame = new Frame(fn, new Array<unknown>(fn.nR), fn.nF === 0 ? NO_F : new Float64Array(fn.nF));
     for (let i = 0; i < args.length; i++) frame.R[fn.paramReg[i]!] = fromBig(args[i]!);
-    if (fn.hasRefs) frame.mark = heap.scopeEnter();
+    this.mark = heap.scopeEnter();
     return this.loop(frame);
   }
 
-  newFrame(fn: FnCode): Frame {
-    return new Frame(fn, new Array<unknown>(fn.nR), fn.nF === 0 ? NO_F : new Float64Array(fn.nF));
+  /**
+   * Roots a reference/any Cell just written to a register. When the register
+   * scope holds more than twice the frames' reference registers (plus
+   * slack), it is rebuilt from the registers of every frame on the stack:
+   * amortised O(1) per write, and the root stack stays O(live registers).
+   */
+  root(c: unknown): void {
+    try {
+      this.heap.scopeRoot(c as Cell);
+    } catch (e) {
+      if (!(e instanceof Trap)) throw e; // a stale handle needs no root
+    }
+    if (++this.roots > 2 * this.liveRefs + 256) this.compact();
+  }
+
+  compact(): void {
+    const heap = this.heap;
+    heap.scopeExit(this.mark);
+    this.mark = heap.scopeEnter();
+    let n = 0;
+    const frames = [...this.stack, this.cur];
+    for (const f of frames) {
+      const refs = f.fn.refRegs;
+      for (let i = 0; i < refs.length; i++) {
+        const v = f.R[refs[i]!];
+        if (v === undefined) continue;
+        try {
+          heap.scopeRoot(v as Cell);
+        } catch (e) {
+          if (!(e instanceof Trap)) throw e;
+        }
+        n++;
+      }
+    }
+    this.roots = n;
   }
 
   loop(first: Frame): RunResult {
     const heap = this.heap;
     const fns = this.fns;
     const maxDepth = this.maxDepth;
-    const stack: Frame[] = [];
+    const stack = this.stack;
     let fr = first;
+    this.cur = first;
+    this.liveRefs = first.fn.refRegs.length;
     let fn = fr.fn;
     let code = fn.code;
     let R = fr.R;
@@ -170,39 +218,14 @@ class Machine {
     let pc = 0;
     let ins: Ins = code[0]!;
 
-    /** Roots a reference/any Cell just written to a register of the running frame. */
-    const root = (c: unknown): void => {
-      try {
-        heap.scopeRoot(c as Cell);
-      } catch (e) {
-        if (!(e instanceof Trap)) throw e; // a stale handle needs no root
-      }
-      if (++fr.roots > fn.rootLimit) {
-        heap.scopeExit(fr.mark);
-        fr.mark = heap.scopeEnter();
-        fr.roots = 0;
-        const refs = fn.refRegs;
-        for (let i = 0; i < refs.length; i++) {
-          const v = R[refs[i]!];
-          if (v === undefined) continue;
-          try {
-            heap.scopeRoot(v as Cell);
-          } catch (e) {
-            if (!(e instanceof Trap)) throw e;
-          }
-          fr.roots++;
-        }
-      }
-    };
-
     try {
       for (;;) {
         ins = code[pc++]!;
         switch (ins.op) {
-          case K_R: R[ins.d] = ins.k; break;
-          case K_F64: F[ins.d] = ins.k as number; break;
+          case 105 /* K_R */: R[ins.d] = ins.k; break;
+          case 104 /* K_F64 */: F[ins.d] = ins.k as number; break;
           // ---- i64
-          case OpCode.ADD_I64: {
+          case 4 /* ADD_I64 */: {
             const a = R[ins.a] as I64, b = R[ins.b] as I64;
             if (typeof a === "number" && typeof b === "number") {
               const r = a + b;
@@ -211,12 +234,12 @@ class Machine {
             R[ins.d] = add(a, b);
             break;
           }
-          case OpCode.SUB_I64: R[ins.d] = sub(R[ins.a] as I64, R[ins.b] as I64); break;
-          case OpCode.MUL_I64: R[ins.d] = mul(R[ins.a] as I64, R[ins.b] as I64); break;
-          case OpCode.DIV_I64: R[ins.d] = div(R[ins.a] as I64, R[ins.b] as I64); break;
-          case OpCode.MOD_I64: R[ins.d] = mod(R[ins.a] as I64, R[ins.b] as I64); break;
-          case OpCode.NEG_I64: R[ins.d] = neg(R[ins.a] as I64); break;
-          case OpCode.ADD_I64_IMM: {
+          case 5 /* SUB_I64 */: R[ins.d] = sub(R[ins.a] as I64, R[ins.b] as I64); break;
+          case 6 /* MUL_I64 */: R[ins.d] = mul(R[ins.a] as I64, R[ins.b] as I64); break;
+          case 7 /* DIV_I64 */: R[ins.d] = div(R[ins.a] as I64, R[ins.b] as I64); break;
+          case 8 /* MOD_I64 */: R[ins.d] = mod(R[ins.a] as I64, R[ins.b] as I64); break;
+          case 9 /* NEG_I64 */: R[ins.d] = neg(R[ins.a] as I64); break;
+          case 10 /* ADD_I64_IMM */: {
             const a = R[ins.a] as I64, b = ins.k as I64;
             if (typeof a === "number" && typeof b === "number") {
               const r = a + b;
@@ -225,62 +248,62 @@ class Machine {
             R[ins.d] = add(a, b);
             break;
           }
-          case OpCode.SUB_I64_IMM: R[ins.d] = sub(R[ins.a] as I64, ins.k as I64); break;
-          case OpCode.MUL_I64_IMM: R[ins.d] = mul(R[ins.a] as I64, ins.k as I64); break;
-          case OpCode.DIV_I64_IMM: R[ins.d] = div(R[ins.a] as I64, ins.k as I64); break;
-          case OpCode.MOD_I64_IMM: R[ins.d] = mod(R[ins.a] as I64, ins.k as I64); break;
+          case 11 /* SUB_I64_IMM */: R[ins.d] = sub(R[ins.a] as I64, ins.k as I64); break;
+          case 12 /* MUL_I64_IMM */: R[ins.d] = mul(R[ins.a] as I64, ins.k as I64); break;
+          case 13 /* DIV_I64_IMM */: R[ins.d] = div(R[ins.a] as I64, ins.k as I64); break;
+          case 14 /* MOD_I64_IMM */: R[ins.d] = mod(R[ins.a] as I64, ins.k as I64); break;
           // Canonical representation: === is equality; mixed number/bigint < is exact in JS.
-          case OpCode.CMP_EQ_I64: R[ins.d] = R[ins.a] === R[ins.b]; break;
-          case OpCode.CMP_NE_I64: R[ins.d] = R[ins.a] !== R[ins.b]; break;
-          case OpCode.CMP_LT_I64: R[ins.d] = (R[ins.a] as I64) < (R[ins.b] as I64); break;
-          case OpCode.CMP_LE_I64: R[ins.d] = (R[ins.a] as I64) <= (R[ins.b] as I64); break;
-          case OpCode.CMP_GT_I64: R[ins.d] = (R[ins.a] as I64) > (R[ins.b] as I64); break;
-          case OpCode.CMP_GE_I64: R[ins.d] = (R[ins.a] as I64) >= (R[ins.b] as I64); break;
-          case OpCode.CMP_EQ_I64_IMM: R[ins.d] = R[ins.a] === ins.k; break;
-          case OpCode.CMP_NE_I64_IMM: R[ins.d] = R[ins.a] !== ins.k; break;
-          case OpCode.CMP_LT_I64_IMM: R[ins.d] = (R[ins.a] as I64) < (ins.k as I64); break;
-          case OpCode.CMP_LE_I64_IMM: R[ins.d] = (R[ins.a] as I64) <= (ins.k as I64); break;
-          case OpCode.CMP_GT_I64_IMM: R[ins.d] = (R[ins.a] as I64) > (ins.k as I64); break;
-          case OpCode.CMP_GE_I64_IMM: R[ins.d] = (R[ins.a] as I64) >= (ins.k as I64); break;
+          case 20 /* CMP_EQ_I64 */: R[ins.d] = R[ins.a] === R[ins.b]; break;
+          case 21 /* CMP_NE_I64 */: R[ins.d] = R[ins.a] !== R[ins.b]; break;
+          case 22 /* CMP_LT_I64 */: R[ins.d] = (R[ins.a] as I64) < (R[ins.b] as I64); break;
+          case 23 /* CMP_LE_I64 */: R[ins.d] = (R[ins.a] as I64) <= (R[ins.b] as I64); break;
+          case 24 /* CMP_GT_I64 */: R[ins.d] = (R[ins.a] as I64) > (R[ins.b] as I64); break;
+          case 25 /* CMP_GE_I64 */: R[ins.d] = (R[ins.a] as I64) >= (R[ins.b] as I64); break;
+          case 26 /* CMP_EQ_I64_IMM */: R[ins.d] = R[ins.a] === ins.k; break;
+          case 27 /* CMP_NE_I64_IMM */: R[ins.d] = R[ins.a] !== ins.k; break;
+          case 28 /* CMP_LT_I64_IMM */: R[ins.d] = (R[ins.a] as I64) < (ins.k as I64); break;
+          case 29 /* CMP_LE_I64_IMM */: R[ins.d] = (R[ins.a] as I64) <= (ins.k as I64); break;
+          case 30 /* CMP_GT_I64_IMM */: R[ins.d] = (R[ins.a] as I64) > (ins.k as I64); break;
+          case 31 /* CMP_GE_I64_IMM */: R[ins.d] = (R[ins.a] as I64) >= (ins.k as I64); break;
           // ---- f64
-          case OpCode.ADD_F64: F[ins.d] = F[ins.a]! + F[ins.b]!; break;
-          case OpCode.SUB_F64: F[ins.d] = F[ins.a]! - F[ins.b]!; break;
-          case OpCode.MUL_F64: F[ins.d] = F[ins.a]! * F[ins.b]!; break;
-          case OpCode.DIV_F64: F[ins.d] = F[ins.a]! / F[ins.b]!; break;
-          case OpCode.NEG_F64: F[ins.d] = -F[ins.a]!; break;
-          case OpCode.CMP_EQ_F64: R[ins.d] = F[ins.a]! === F[ins.b]!; break;
-          case OpCode.CMP_NE_F64: R[ins.d] = F[ins.a]! !== F[ins.b]!; break;
-          case OpCode.CMP_LT_F64: R[ins.d] = F[ins.a]! < F[ins.b]!; break;
-          case OpCode.CMP_LE_F64: R[ins.d] = F[ins.a]! <= F[ins.b]!; break;
-          case OpCode.CMP_GT_F64: R[ins.d] = F[ins.a]! > F[ins.b]!; break;
-          case OpCode.CMP_GE_F64: R[ins.d] = F[ins.a]! >= F[ins.b]!; break;
-          case OpCode.I64_TO_F64: { const a = R[ins.a] as I64; F[ins.d] = typeof a === "number" ? a : Number(a); break; }
-          case OpCode.F64_TO_I64: R[ins.d] = f64ToI64(F[ins.a]!); break;
-          case OpCode.SQRT_F64: F[ins.d] = Math.sqrt(F[ins.a]!); break;
-          case OpCode.FMA_F64: F[ins.d] = fma(F[ins.a]!, F[ins.b]!, F[ins.c]!); break;
+          case 15 /* ADD_F64 */: F[ins.d] = F[ins.a]! + F[ins.b]!; break;
+          case 16 /* SUB_F64 */: F[ins.d] = F[ins.a]! - F[ins.b]!; break;
+          case 17 /* MUL_F64 */: F[ins.d] = F[ins.a]! * F[ins.b]!; break;
+          case 18 /* DIV_F64 */: F[ins.d] = F[ins.a]! / F[ins.b]!; break;
+          case 19 /* NEG_F64 */: F[ins.d] = -F[ins.a]!; break;
+          case 70 /* CMP_EQ_F64 */: R[ins.d] = F[ins.a]! === F[ins.b]!; break;
+          case 71 /* CMP_NE_F64 */: R[ins.d] = F[ins.a]! !== F[ins.b]!; break;
+          case 72 /* CMP_LT_F64 */: R[ins.d] = F[ins.a]! < F[ins.b]!; break;
+          case 73 /* CMP_LE_F64 */: R[ins.d] = F[ins.a]! <= F[ins.b]!; break;
+          case 74 /* CMP_GT_F64 */: R[ins.d] = F[ins.a]! > F[ins.b]!; break;
+          case 75 /* CMP_GE_F64 */: R[ins.d] = F[ins.a]! >= F[ins.b]!; break;
+          case 76 /* I64_TO_F64 */: { const a = R[ins.a] as I64; F[ins.d] = typeof a === "number" ? a : Number(a); break; }
+          case 77 /* F64_TO_I64 */: R[ins.d] = f64ToI64(F[ins.a]!); break;
+          case 78 /* SQRT_F64 */: F[ins.d] = Math.sqrt(F[ins.a]!); break;
+          case 79 /* FMA_F64 */: F[ins.d] = fma(F[ins.a]!, F[ins.b]!, F[ins.c]!); break;
           // ---- bool
-          case OpCode.NOT_BOOL: R[ins.d] = !R[ins.a]; break;
-          case OpCode.AND_BOOL: R[ins.d] = (R[ins.a] as boolean) && (R[ins.b] as boolean); break;
-          case OpCode.OR_BOOL: R[ins.d] = (R[ins.a] as boolean) || (R[ins.b] as boolean); break;
-          case OpCode.CMP_EQ_BOOL: R[ins.d] = R[ins.a] === R[ins.b]; break;
-          case OpCode.CMP_NE_BOOL: R[ins.d] = R[ins.a] !== R[ins.b]; break;
+          case 80 /* NOT_BOOL */: R[ins.d] = !R[ins.a]; break;
+          case 81 /* AND_BOOL */: R[ins.d] = (R[ins.a] as boolean) && (R[ins.b] as boolean); break;
+          case 82 /* OR_BOOL */: R[ins.d] = (R[ins.a] as boolean) || (R[ins.b] as boolean); break;
+          case 83 /* CMP_EQ_BOOL */: R[ins.d] = R[ins.a] === R[ins.b]; break;
+          case 84 /* CMP_NE_BOOL */: R[ins.d] = R[ins.a] !== R[ins.b]; break;
           // ---- strings
-          case OpCode.LEN_STR: R[ins.d] = heap.strLen(R[ins.a] as Cell); break;
-          case OpCode.CONCAT_STR: { const c = heap.strConcat(R[ins.a] as Cell, R[ins.b] as Cell); R[ins.d] = c; root(c); break; }
-          case OpCode.CMP_EQ_STR: R[ins.d] = heap.strEq(R[ins.a] as Cell, R[ins.b] as Cell); break;
-          case OpCode.CMP_NE_STR: R[ins.d] = !heap.strEq(R[ins.a] as Cell, R[ins.b] as Cell); break;
+          case 32 /* LEN_STR */: R[ins.d] = heap.strLen(R[ins.a] as Cell); break;
+          case 33 /* CONCAT_STR */: { const c = heap.strConcat(R[ins.a] as Cell, R[ins.b] as Cell); R[ins.d] = c; this.root(c); break; }
+          case 34 /* CMP_EQ_STR */: R[ins.d] = heap.strEq(R[ins.a] as Cell, R[ins.b] as Cell); break;
+          case 35 /* CMP_NE_STR */: R[ins.d] = !heap.strEq(R[ins.a] as Cell, R[ins.b] as Cell); break;
           // ---- list<i64> (I64Arr arena)
-          case OpCode.NEW_LIST: { const c = heap.i64arrNew(0); R[ins.d] = c; root(c); break; }
-          case OpCode.LIST_LEN_I64: R[ins.d] = heap.i64arrLen(R[ins.a] as Cell); break;
-          case OpCode.LIST_PUSH_I64: {
+          case 36 /* NEW_LIST */: { const c = heap.i64arrNew(0); R[ins.d] = c; this.root(c); break; }
+          case 37 /* LIST_LEN_I64 */: R[ins.d] = heap.i64arrLen(R[ins.a] as Cell); break;
+          case 38 /* LIST_PUSH_I64 */: {
             const l = R[ins.a] as Cell, v = R[ins.b] as I64;
             const c = intCell(v);
             if (c === undefined) { heap.i64arrLen(l); throw intOverflow("list_push", v); }
             heap.i64arrPush(l, c);
             break;
           }
-          case OpCode.LIST_GET_I64: R[ins.d] = cellInt(heap.i64arrGet(R[ins.a] as Cell, index(R[ins.b] as I64)))!; break;
-          case OpCode.LIST_SET_I64: {
+          case 39 /* LIST_GET_I64 */: R[ins.d] = cellInt(heap.i64arrGet(R[ins.a] as Cell, index(R[ins.b] as I64)))!; break;
+          case 40 /* LIST_SET_I64 */: {
             const l = R[ins.a] as Cell, i = index(R[ins.b] as I64), v = R[ins.c] as I64;
             const c = intCell(v);
             if (c === undefined) { heap.i64arrGet(l, i); throw intOverflow("list_set", v); }
@@ -288,58 +311,58 @@ class Machine {
             break;
           }
           // ---- maps
-          case OpCode.NEW_MAP: { const c = heap.mapNew(); R[ins.d] = c; root(c); break; }
-          case OpCode.MAP_SET_I64_I64: {
+          case 41 /* NEW_MAP */: { const c = heap.mapNew(); R[ins.d] = c; this.root(c); break; }
+          case 42 /* MAP_SET_I64_I64 */: {
             const m = R[ins.a] as Cell, k = R[ins.b] as I64, v = R[ins.c] as I64;
             const kc = intCell(k), vc = intCell(v);
             if (kc === undefined || vc === undefined) { heap.mapLen(m); throw intOverflow("map_set", kc === undefined ? k : v); }
             heap.mapSet(m, kc, vc);
             break;
           }
-          case OpCode.MAP_GET_I64_I64: {
+          case 43 /* MAP_GET_I64_I64 */: {
             const m = R[ins.a] as Cell, kc = intCell(R[ins.b] as I64);
             // A key outside 48 bits can never be stored: absent, so 0 (after the handle check).
             if (kc === undefined) { heap.mapLen(m); R[ins.d] = 0; break; }
             R[ins.d] = cellInt(heap.mapGet(m, kc))!;
             break;
           }
-          case OpCode.MAP_HAS_I64: {
+          case 85 /* MAP_HAS_I64 */: {
             const m = R[ins.a] as Cell, kc = intCell(R[ins.b] as I64);
             if (kc === undefined) { heap.mapLen(m); R[ins.d] = false; break; }
             R[ins.d] = heap.mapHas(m, kc);
             break;
           }
-          case OpCode.MAP_LEN: R[ins.d] = heap.mapLen(R[ins.a] as Cell); break;
+          case 86 /* MAP_LEN */: R[ins.d] = heap.mapLen(R[ins.a] as Cell); break;
           // ---- references
-          case OpCode.NULL: R[ins.d] = CELL_NULL; break;
-          case OpCode.IS_NULL: R[ins.d] = R[ins.a] === CELL_NULL; break;
-          case OpCode.FREE: {
+          case 46 /* NULL */: R[ins.d] = CELL_NULL; break;
+          case 47 /* IS_NULL */: R[ins.d] = R[ins.a] === CELL_NULL; break;
+          case 48 /* FREE */: {
             const c = R[ins.a] as Cell;
             if (c === CELL_NULL) throw new Trap(TrapCode.NULL_DEREF, "free", "null");
             heap.free(c);
             break;
           }
-          case OpCode.STRUCT_NEW: {
+          case 49 /* STRUCT_NEW */: {
             const regs = ins.args!, kinds = ins.argKinds!;
             const cells: Cell[] = new Array<Cell>(regs.length);
             for (let i = 0; i < regs.length; i++) cells[i] = this.fieldCell(kinds[i]!, regs[i]!, R, F, "struct_new");
             const s = heap.structNew(regs.length, ins.k as number);
             for (let i = 0; i < cells.length; i++) heap.structSet(s, i, cells[i]!);
             R[ins.d] = s;
-            root(s);
+            this.root(s);
             break;
           }
-          case OpCode.STRUCT_GET: {
+          case 50 /* STRUCT_GET */: {
             const c = heap.structGet(R[ins.a] as Cell, ins.k as number);
             switch (ins.kind) {
               case KIND_I64: R[ins.d] = cellInt(c)!; break;
               case KIND_F64: F[ins.d] = rawF64(c); break;
               case KIND_BOOL: R[ins.d] = c === CELL_TRUE; break;
-              default: R[ins.d] = c; root(c);
+              default: R[ins.d] = c; this.root(c);
             }
             break;
           }
-          case OpCode.STRUCT_SET: {
+          case 51 /* STRUCT_SET */: {
             const s = R[ins.a] as Cell;
             let c: Cell;
             switch (ins.kind) {
@@ -358,47 +381,47 @@ class Machine {
             break;
           }
           // ---- list<any> (List arena)
-          case OpCode.NEW_LIST_ANY: { const c = heap.listNew(0); R[ins.d] = c; root(c); break; }
-          case OpCode.LIST_ANY_LEN: R[ins.d] = heap.listLen(R[ins.a] as Cell); break;
-          case OpCode.LIST_ANY_PUSH: heap.listPush(R[ins.a] as Cell, R[ins.b] as Cell); break;
-          case OpCode.LIST_ANY_GET: { const c = heap.listGet(R[ins.a] as Cell, index(R[ins.b] as I64)); R[ins.d] = c; root(c); break; }
-          case OpCode.LIST_ANY_SET: heap.listSet(R[ins.a] as Cell, index(R[ins.b] as I64), R[ins.c] as Cell); break;
+          case 52 /* NEW_LIST_ANY */: { const c = heap.listNew(0); R[ins.d] = c; this.root(c); break; }
+          case 53 /* LIST_ANY_LEN */: R[ins.d] = heap.listLen(R[ins.a] as Cell); break;
+          case 54 /* LIST_ANY_PUSH */: heap.listPush(R[ins.a] as Cell, R[ins.b] as Cell); break;
+          case 55 /* LIST_ANY_GET */: { const c = heap.listGet(R[ins.a] as Cell, index(R[ins.b] as I64)); R[ins.d] = c; this.root(c); break; }
+          case 56 /* LIST_ANY_SET */: heap.listSet(R[ins.a] as Cell, index(R[ins.b] as I64), R[ins.c] as Cell); break;
           // ---- f64arr
-          case OpCode.NEW_F64_ARRAY: { const c = heap.f64arrNew(0); R[ins.d] = c; root(c); break; }
-          case OpCode.F64_ARRAY_LEN: R[ins.d] = heap.f64arrLen(R[ins.a] as Cell); break;
-          case OpCode.F64_ARRAY_PUSH: heap.f64arrPush(R[ins.a] as Cell, cellFromF64(F[ins.b]!)); break;
-          case OpCode.F64_ARRAY_GET: F[ins.d] = rawF64(heap.f64arrGet(R[ins.a] as Cell, index(R[ins.b] as I64))); break;
-          case OpCode.F64_ARRAY_SET: heap.f64arrSet(R[ins.a] as Cell, index(R[ins.b] as I64), cellFromF64(F[ins.c]!)); break;
+          case 57 /* NEW_F64_ARRAY */: { const c = heap.f64arrNew(0); R[ins.d] = c; this.root(c); break; }
+          case 58 /* F64_ARRAY_LEN */: R[ins.d] = heap.f64arrLen(R[ins.a] as Cell); break;
+          case 59 /* F64_ARRAY_PUSH */: heap.f64arrPush(R[ins.a] as Cell, cellFromF64(F[ins.b]!)); break;
+          case 60 /* F64_ARRAY_GET */: F[ins.d] = rawF64(heap.f64arrGet(R[ins.a] as Cell, index(R[ins.b] as I64))); break;
+          case 61 /* F64_ARRAY_SET */: heap.f64arrSet(R[ins.a] as Cell, index(R[ins.b] as I64), cellFromF64(F[ins.c]!)); break;
           // ---- boxing
-          case OpCode.BOX_I64: {
+          case 62 /* BOX_I64 */: {
             const v = R[ins.a] as I64;
             const c = intCell(v);
             if (c === undefined) throw intOverflow("int_cell", v);
             R[ins.d] = c; // never a handle: no root needed
             break;
           }
-          case OpCode.BOX_F64: R[ins.d] = cellFromF64(F[ins.a]!); break;
-          case OpCode.BOX_BOOL: R[ins.d] = boolCell(R[ins.a] as boolean); break;
-          case OpCode.BOX_REF: R[ins.d] = R[ins.a]; break; // same Cell, already rooted in this frame
-          case OpCode.UNBOX_I64: {
+          case 63 /* BOX_F64 */: R[ins.d] = cellFromF64(F[ins.a]!); break;
+          case 64 /* BOX_BOOL */: R[ins.d] = boolCell(R[ins.a] as boolean); break;
+          case 65 /* BOX_REF */: R[ins.d] = R[ins.a]; break; // same Cell, already rooted in this frame
+          case 66 /* UNBOX_I64 */: {
             const v = cellInt(R[ins.a] as Cell);
             if (v === undefined) throw new Trap(TrapCode.WRONG_TYPE, "unbox.i64", "not an integer");
             R[ins.d] = v;
             break;
           }
-          case OpCode.UNBOX_F64: {
+          case 67 /* UNBOX_F64 */: {
             const v = cellF64(R[ins.a] as Cell);
             if (v === undefined) throw new Trap(TrapCode.WRONG_TYPE, "unbox.f64", "not a float");
             F[ins.d] = v;
             break;
           }
-          case OpCode.UNBOX_BOOL: {
+          case 68 /* UNBOX_BOOL */: {
             const c = R[ins.a] as Cell;
             if (c !== CELL_TRUE && c !== CELL_FALSE) throw new Trap(TrapCode.WRONG_TYPE, "unbox.bool", "not a bool");
             R[ins.d] = c === CELL_TRUE;
             break;
           }
-          case OpCode.UNBOX_REF: {
+          case 69 /* UNBOX_REF */: {
             const c = R[ins.a] as Cell;
             if (c !== CELL_NULL) {
               if (!isHandle(c)) throw new Trap(TrapCode.NOT_A_HANDLE, "unbox", "not a heap handle");
@@ -413,75 +436,70 @@ class Machine {
             break;
           }
           // ---- host
-          case OpCode.HOST_NEW: { const c = heap.hostNew(heap.strText(R[ins.a] as Cell)); R[ins.d] = c; root(c); break; }
-          case OpCode.HOST_STR: {
+          case 87 /* HOST_NEW */: { const c = heap.hostNew(heap.strText(R[ins.a] as Cell)); R[ins.d] = c; this.root(c); break; }
+          case 88 /* HOST_STR */: {
             const v = heap.hostGet(R[ins.a] as Cell);
             if (typeof v !== "string") throw new Trap(TrapCode.WRONG_TYPE, "host_get", "the Host slot holds no string");
             const c = heap.strNew(v);
             R[ins.d] = c;
-            root(c);
+            this.root(c);
             break;
           }
           // ---- calls
-          case OpCode.CALL: {
+          case 44 /* CALL */: {
             if (stack.length + 1 >= maxDepth) throw new Trap(TrapCode.STACK_OVERFLOW, "call", `call depth ${maxDepth}`);
             const callee = fns[ins.k as number]!;
-            const nf = this.newFrame(callee);
+            const nf = new Frame(callee, new Array<unknown>(callee.nR), callee.nF === 0 ? NO_F : new Float64Array(callee.nF));
             passArgs(ins, callee, R, F, nf);
             fr.pc = pc;
             fr.call = ins;
             stack.push(fr);
-            fr = nf;
+            // The arguments stay rooted by the caller's registers while the callee runs.
+            this.liveRefs += callee.refRegs.length;
+            this.cur = fr = nf;
             fn = callee;
             code = fn.code;
             R = fr.R;
             F = fr.F;
             pc = 0;
-            if (fn.hasRefs) {
-              fr.mark = heap.scopeEnter();
-              rootParams(fn, R, root);
-            }
             break;
           }
-          case OpCode.TAIL_CALL: {
+          case 45 /* TAIL_CALL */: {
             const callee = fns[ins.k as number]!;
-            const nf = this.newFrame(callee);
+            const nf = new Frame(callee, new Array<unknown>(callee.nR), callee.nF === 0 ? NO_F : new Float64Array(callee.nF));
             passArgs(ins, callee, R, F, nf);
-            if (fr.mark !== 0) heap.scopeExit(fr.mark);
-            nf.mark = 0;
-            fr = nf;
+            // The arguments were rooted when the caller's registers were written;
+            // those roots stay until the next compaction, which sees only nf.
+            this.liveRefs += callee.refRegs.length - fn.refRegs.length;
+            this.cur = fr = nf;
             fn = callee;
             code = fn.code;
             R = fr.R;
             F = fr.F;
             pc = 0;
-            if (fn.hasRefs) {
-              fr.mark = heap.scopeEnter();
-              rootParams(fn, R, root);
-            }
             break;
           }
           // ---- terminators
-          case T_JUMP: {
+          case 100 /* T_JUMP */: {
             const e = ins.e1!;
             move(e, R, F);
             pc = e.pc;
             break;
           }
-          case T_BRANCH: {
+          case 101 /* T_BRANCH */: {
             const e = R[ins.a] ? ins.e1! : ins.e2!;
             move(e, R, F);
             pc = e.pc;
             break;
           }
-          case T_RETURN: {
+          case 102 /* T_RETURN */: {
             const bank = ins.kind;
             const rv: unknown = bank === BANK_R ? R[ins.a] : 0;
             const fv = bank === BANK_F ? F[ins.a]! : 0;
-            if (fr.mark !== 0) heap.scopeExit(fr.mark);
             const caller = stack.pop();
             if (caller === undefined) return this.result(fn, rv, fv);
-            fr = caller;
+            this.liveRefs -= fn.refRegs.length;
+            this.cur = fr = caller;
             fn = fr.fn;
             code = fn.code;
             R = fr.R;
@@ -490,11 +508,11 @@ class Machine {
             const call = fr.call!;
             if (bank === BANK_R) {
               R[call.d] = rv;
-              if (call.root) root(rv);
+              if (call.root) this.root(rv);
             } else if (bank === BANK_F) F[call.d] = fv;
             break;
           }
-          case T_UNREACHABLE:
+          case 103 /* T_UNREACHABLE */:
             throw new Trap(TrapCode.UNREACHABLE, "unreachable", "reached an unreachable terminator");
           default:
             throw new Error(`interp: op ${ins.op} has no implementation`);
@@ -550,13 +568,6 @@ function passArgs(ins: Ins, callee: FnCode, R: unknown[], F: Float64Array, nf: F
     if (banks[i] === BANK_F) nf.F[dst[i]!] = F[regs[i]!]!;
     else if (banks[i] !== BANK_NONE) nf.R[dst[i]!] = R[regs[i]!];
   }
-}
-
-function rootParams(fn: FnCode, R: unknown[], root: (c: unknown) => void): void {
-  // Reference parameters are rooted in the callee's new scope (for a tail
-  // call the caller's scope, which also held them, has just closed).
-  const refs = fn.refParams;
-  for (let i = 0; i < refs.length; i++) root(R[refs[i]!]);
 }
 
 /** Takes an edge: the target's phis, all at once (§8.7). */
