@@ -5,9 +5,10 @@ import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import type { Backend } from "./backend.ts";
+import type { Backend, VectorKind } from "./backend.ts";
 import { tally, type CaseResult } from "./cases.ts";
 import { buildGoTestee } from "./go-testee.ts";
+import { InterpBackend } from "./interp-backend.ts";
 import { formatFailures, formatMatrix } from "./matrix.ts";
 import { ProcessBackend } from "./process-backend.ts";
 import { ProgramCache } from "./program-files.ts";
@@ -16,7 +17,7 @@ import { TsRuntimeBackend } from "./ts-backend.ts";
 import { findVectorFiles, isProblem, loadVectorFile, type VectorFile } from "./vector-files.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
-const ALL_BACKENDS = ["ts-runtime", "go-host"] as const;
+const ALL_BACKENDS = ["ts-runtime", "go-host", "interp"] as const;
 
 const HELP = `Usage: npm run conformance -- [options]
 
@@ -35,9 +36,13 @@ Options:
   --failures N      failures shown per backend (default 20)
   -h, --help        this text
 
-Backends: ts-runtime runs the TypeScript runtime in-process; go-host builds
-go-host/cmd/vm3-testee with \`go build\` and speaks the testee protocol
-(vm3-spec/conformance.md §6.4) with it over a pipe.`;
+Backends:
+  ts-runtime   the TypeScript runtime, in-process (ABI vectors, golden Cells)
+  go-host      builds go-host/cmd/vm3-testee with \`go build\` and speaks the
+               testee protocol (vm3-spec/conformance.md §6.4) with it over a
+               pipe (ABI vectors, golden Cells)
+  interp       the compiler3 IR reference interpreter (ts-runtime/src/interp),
+               in-process (program vectors)`;
 
 async function main(): Promise<number> {
   let args;
@@ -98,23 +103,30 @@ async function main(): Promise<number> {
   }
 
   const backends: Backend[] = [];
+  /** A backend that cannot be started fails every case of the kinds it runs, with the reason. */
+  const failEverything = (backend: string, kinds: readonly VectorKind[], reason: string) => {
+    progress(`${backend}: ${reason}`);
+    for (const f of files) {
+      if (!kinds.includes(f.kind)) continue;
+      const caseNames =
+        f.kind === "abi"
+          ? (f.file.vectors ?? []).map((v, i) => v.name || `vector #${i}`)
+          : f.kind === "golden"
+            ? (f.file.cells ?? []).map((c, i) => c.name || `cell #${i}`)
+            : (f.file.programs ?? []).map((p, i) => p.name || `program #${i}`);
+      for (const name of caseNames) cases.push({ suite: f.suite, name, backend, status: "failed", detail: reason });
+    }
+  };
   for (const name of names) {
     if (name === "ts-runtime") backends.push(new TsRuntimeBackend());
+    if (name === "interp") backends.push(new InterpBackend());
     if (name === "go-host") {
       try {
         progress("building go-host testee (go build ./go-host/cmd/vm3-testee) …");
         const binary = buildGoTestee(REPO, join(REPO, "conformance/.build"));
         backends.push(new ProcessBackend("go-host", binary, [], timeout * 1000));
       } catch (e) {
-        // A backend that cannot be built fails every case, with the reason.
-        progress(`go-host: ${(e as Error).message}`);
-        for (const f of files) {
-          if (f.kind === "program") continue; // go-host runs no programs (yet)
-          const count = f.kind === "abi" ? (f.file.vectors ?? []).length : (f.file.cells ?? []).length;
-          for (let i = 0; i < count; i++) {
-            cases.push({ suite: f.suite, name: `#${i}`, backend: "go-host", status: "failed", detail: (e as Error).message });
-          }
-        }
+        failEverything("go-host", ["abi", "golden"], (e as Error).message);
       }
     }
   }

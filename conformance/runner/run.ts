@@ -1,13 +1,14 @@
 // Running vector files on backends and turning answers into cases: judged
 // against the vectors (judge.ts) and compared across backends, so two
 // implementations that both pass but observe different things still fail.
-import type { AbiVector, GoldenCell, Outcome, TesteeResponse } from "../protocol/messages.ts";
+import type { AbiVector, GoldenCell, Outcome, TesteeRequest, TesteeResponse } from "../protocol/messages.ts";
 import type { Backend } from "./backend.ts";
 import type { CaseResult } from "./cases.ts";
 import { describe, judgeGolden, judgeVector, sameOutcome } from "./judge.ts";
 import type { VectorFile } from "./vector-files.ts";
 import type { ProgramCache } from "./program-files.ts";
 import { describeProgramOutcome, judgeProgram } from "./program-judge.ts";
+import type { ProgramVector } from "../protocol/program-messages.ts";
 
 export interface Progress {
   (line: string): void;
@@ -25,11 +26,25 @@ export async function runFile(file: VectorFile, all: readonly Backend[], program
   const summary = backends
     .map((b) => {
       const mine = cases.filter((c) => c.backend === b.name);
-      return `${b.name} ${mine.filter((c) => c.status === "passed").length}/${mine.length}`;
+      const skipped = mine.filter((c) => c.status === "skipped").length;
+      return `${b.name} ${mine.filter((c) => c.status === "passed").length}/${mine.length}${skipped > 0 ? ` (${skipped} skipped)` : ""}`;
     })
     .join(", ");
+  if (backends.length === 0) {
+    progress(`${file.suite} (${file.path}): not run (no selected backend runs ${file.kind} vectors)`);
+    return cases;
+  }
   progress(`${file.suite} (${file.path}): ${summary} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return cases;
+}
+
+/**
+ * A backend's answer as a promise that rejects, never throws: a backend whose
+ * serve throws synchronously fails its case like one that rejects, instead of
+ * stopping the run.
+ */
+async function ask(backend: Backend, request: TesteeRequest): Promise<TesteeResponse> {
+  return backend.serve(request);
 }
 
 async function runAbiFile(file: Extract<VectorFile, { kind: "abi" }>, backends: readonly Backend[]): Promise<CaseResult[]> {
@@ -38,7 +53,7 @@ async function runAbiFile(file: Extract<VectorFile, { kind: "abi" }>, backends: 
     const name = vector.name || `vector #${index}`;
     // Every backend gets the request before any answer is awaited, so an
     // out-of-process testee works while the in-process one does.
-    const answers = await Promise.allSettled(backends.map((b) => b.serve({ vector })));
+    const answers = await Promise.allSettled(backends.map((b) => ask(b, { vector })));
     const traces: (Outcome[] | undefined)[] = [];
     answers.forEach((answer, i) => {
       const backend = backends[i]!.name;
@@ -93,7 +108,7 @@ async function runGoldenFile(file: Extract<VectorFile, { kind: "golden" }>, back
     encode: encodeIndex.map((i) => cells[i]!.value!),
     decode: decodeIndex.map((i) => cells[i]!.bits!),
   };
-  const answers = await Promise.allSettled(backends.map((b) => b.serve({ golden })));
+  const answers = await Promise.allSettled(backends.map((b) => ask(b, { golden })));
   const cases: CaseResult[] = [];
   answers.forEach((answer, b) => {
     const backend = backends[b]!.name;
@@ -120,7 +135,10 @@ async function runGoldenFile(file: Extract<VectorFile, { kind: "golden" }>, back
 /**
  * Program vectors (conformance.md §6.5): each program runs on a fresh AUTO
  * heap; a program that does not load or validate fails on every backend.
- * Backends must also agree with each other on what they observed.
+ * A backend may leave a vector out with a reason (Backend.skipProgram; ir.md
+ * §8.10's OUT_OF_MEMORY rule): it is reported as skipped and takes no part in
+ * the comparison. The backends that ran must agree with each other on what
+ * they observed.
  */
 async function runProgramFile(file: Extract<VectorFile, { kind: "program" }>, backends: readonly Backend[], programs: ProgramCache): Promise<CaseResult[]> {
   const cases: CaseResult[] = [];
@@ -132,10 +150,19 @@ async function runProgramFile(file: Extract<VectorFile, { kind: "program" }>, ba
       continue;
     }
     const run = { program: loaded.program, entry: vector.entry ?? "", args: vector.args ?? [], heap: { variant: "AUTO" as const } };
-    const answers = await Promise.allSettled(backends.map((b) => b.serve({ program: run })));
+    const skips = backends.map((b) => skipReason(b, vector));
+    // A skipping backend is not asked; its placeholder answer is never read.
+    const answers = await Promise.allSettled(backends.map((b, i) => (skips[i] === undefined ? ask(b, { program: run }) : Promise.resolve<TesteeResponse>({}))));
     const seen: (string | undefined)[] = [];
     answers.forEach((answer, i) => {
       const backend = backends[i]!.name;
+      const skip = skips[i];
+      if (skip !== undefined) {
+        seen.push(undefined);
+        if (typeof skip === "string") cases.push({ suite: file.suite, name, backend, status: "skipped", detail: skip });
+        else cases.push({ suite: file.suite, name, backend, status: "failed", detail: `backend failed: skipProgram threw ${skip.error.message}` });
+        return;
+      }
       if (answer.status === "rejected") {
         seen.push(undefined);
         cases.push({ suite: file.suite, name, backend, status: "failed", detail: `backend failed: ${(answer.reason as Error).message}` });
@@ -163,4 +190,13 @@ async function runProgramFile(file: Extract<VectorFile, { kind: "program" }>, ba
     });
   }
   return cases;
+}
+
+/** A backend's reason to skip `vector`, undefined to run it, or what its skipProgram threw. */
+function skipReason(backend: Backend, vector: ProgramVector): string | { error: Error } | undefined {
+  try {
+    return backend.skipProgram?.(vector);
+  } catch (e) {
+    return { error: e instanceof Error ? e : new Error(String(e)) };
+  }
 }

@@ -203,7 +203,8 @@ function apply(heap: Heap, op: Exclude<Step["op"], undefined>, c: Cell[], i: num
   }
 }
 
-function heapConfig(config: HeapConfigMessage | undefined): HeapConfig {
+/** A heap.proto HeapConfig as the runtime's; absent or VARIANT_UNSPECIFIED is the proto default, MINIMAL. */
+export function heapConfig(config: HeapConfigMessage | undefined): HeapConfig {
   const variants = { VARIANT_UNSPECIFIED: "minimal", STUB: "stub", MINIMAL: "minimal", AUTO: "auto" } as const;
   return {
     variant: variants[config?.variant ?? "VARIANT_UNSPECIFIED"],
