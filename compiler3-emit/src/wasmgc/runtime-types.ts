@@ -82,7 +82,11 @@ export interface RuntimeTypes {
   readonly i64Array: GcType;
   readonly u8Array: GcType;
   readonly i32Array: GcType;
-  /** (array (mut i8)) of UTF-8 bytes; its own type, distinct from u8Array. */
+  /**
+   * struct { len: mut i32, bytes: mut (ref vm3.U8Array) } of UTF-8 bytes: a
+   * struct, not a bare array, so that `free` can mark a string freed (len -1,
+   * ir.md §8.5 notes) as it marks lists and maps.
+   */
   readonly string: GcType;
   readonly cellList: ListRepr;
   readonly f64List: ListRepr;
@@ -92,8 +96,13 @@ export interface RuntimeTypes {
   readonly mapI64: GcType;
   /** Map Cell → Cell: same layout with eqref keys and values. */
   readonly mapCell: GcType;
-  /** The open, empty supertype of every shape. */
+  /**
+   * The open supertype of every shape: empty, or `{ freed: mut i8 }` when the
+   * program frees structs (then every shape starts with that field).
+   */
   readonly structBase: GcType;
+  /** 1 when shapes carry the freed flag as field 0, else 0: IR field i is struct field i + fieldOffset. */
+  readonly fieldOffset: number;
   readonly shapes: readonly ShapeType[];
   /** Value types used everywhere. */
   readonly eqref: binaryen.Type;
@@ -153,7 +162,12 @@ interface Field {
  * the heap and value types. `shapes` are the IR's struct shapes; a field of
  * kind `{shape: i}` refers to `shapes[i]`, in any order, itself included.
  */
-export function buildRuntimeTypes(module: binaryen.Module, shapes: readonly ShapeDesc[]): RuntimeTypes {
+export interface RuntimeTypeOptions {
+  /** Give the struct base (and so every shape, as field 0) a mutable freed flag. */
+  readonly freedFlag?: boolean;
+}
+
+export function buildRuntimeTypes(module: binaryen.Module, shapes: readonly ShapeDesc[], options: RuntimeTypeOptions = {}): RuntimeTypes {
   const size = FIXED + shapes.length;
   const tb = new binaryen.TypeBuilder(size);
   const tmp = (i: number, nullable: boolean): binaryen.Type => tb.getTempRefType(tb.getTempHeapType(i), nullable);
@@ -168,12 +182,12 @@ export function buildRuntimeTypes(module: binaryen.Module, shapes: readonly Shap
   tb.setArrayType(T.i64Array, binaryen.i64, binaryen.notPacked, true);
   tb.setArrayType(T.u8Array, binaryen.i32, binaryen.i8, true);
   tb.setArrayType(T.i32Array, binaryen.i32, binaryen.notPacked, true);
-  tb.setArrayType(T.string, binaryen.i32, binaryen.i8, true);
   const listOf = (arrayIndex: number): Field[] => [plain(binaryen.i32, true), plain(tmp(arrayIndex, false), true)];
   tb.setStructType(T.cellList, listOf(T.cellArray));
   tb.setStructType(T.f64List, listOf(T.f64Array));
   tb.setStructType(T.i64List, listOf(T.i64Array));
   tb.setStructType(T.u8List, listOf(T.u8Array));
+  tb.setStructType(T.string, listOf(T.u8Array));
   const mapOf = (keys: number, values: number): Field[] => [
     plain(binaryen.i32, true), // count: entries in use, in insertion order
     plain(tmp(keys, false), true), // keys[0..count)
@@ -182,7 +196,8 @@ export function buildRuntimeTypes(module: binaryen.Module, shapes: readonly Shap
   ];
   tb.setStructType(T.mapI64, mapOf(T.i64Array, T.i64Array));
   tb.setStructType(T.mapCell, mapOf(T.cellArray, T.cellArray));
-  tb.setStructType(T.structBase, []);
+  const freedFlag: Field[] = options.freedFlag ? [{ type: binaryen.i32, packedType: binaryen.i8, mutable: true }] : [];
+  tb.setStructType(T.structBase, freedFlag);
   tb.setOpen(T.structBase);
 
   const fieldType = (kind: FieldKind): Field => {
@@ -226,7 +241,7 @@ export function buildRuntimeTypes(module: binaryen.Module, shapes: readonly Shap
       field.mutable = f.mutable ?? true;
       return field;
     });
-    tb.setStructType(FIXED + i, fields);
+    tb.setStructType(FIXED + i, [...freedFlag, ...fields]);
     tb.setSubType(FIXED + i, base);
   });
   tb.createRecGroup(0, size);
@@ -244,13 +259,16 @@ export function buildRuntimeTypes(module: binaryen.Module, shapes: readonly Shap
   for (const [key, index] of Object.entries(T)) {
     module.setTypeName(gc(index).heap, NAMES[key as keyof typeof T]);
   }
+  const fieldOffset = freedFlag.length;
+  if (fieldOffset > 0) module.setFieldName(gc(T.structBase).heap, 0, "freed");
 
   const shapeTypes = shapes.map((desc, i): ShapeType => {
     const t = gc(FIXED + i);
     module.setTypeName(t.heap, `shape.${desc.name}`);
     desc.fields.forEach((f, j) => {
-      if (f.name !== undefined) module.setFieldName(t.heap, j, f.name);
+      if (f.name !== undefined) module.setFieldName(t.heap, j + fieldOffset, f.name);
     });
+    if (fieldOffset > 0) module.setFieldName(t.heap, 0, "freed");
     const fieldTypes = desc.fields.map((f) => {
       const kind = f.kind;
       if (typeof kind === "object") return gc(FIXED + kind.shape).refNull;
@@ -290,6 +308,7 @@ export function buildRuntimeTypes(module: binaryen.Module, shapes: readonly Shap
     mapI64: gc(T.mapI64),
     mapCell: gc(T.mapCell),
     structBase: gc(T.structBase),
+    fieldOffset,
     shapes: shapeTypes,
     eqref: binaryen.eqref,
     i31,

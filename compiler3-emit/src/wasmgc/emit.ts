@@ -1,0 +1,113 @@
+// compiler3 IR → a WasmGC module (DESIGN.md §6, vm3-spec/wasmgc.md).
+//
+// The module has: the type lattice of runtime-types.ts in one rec group; the
+// runtime operations (cell-ops, list-ops, map-ops, string-ops, host-ops,
+// lifetime, arith, fma), each a small function binaryen's -O may inline; one
+// global per string constant (ir.md §8.10: created with the instance, so a
+// fresh instance is a fresh run); one function per IR function; an export per
+// function that an embedder can call as an entry (all parameters i64, result
+// i64/f64/bool/str/unit: §8.9), under its IR name.
+//
+// Every module is validated by binaryen before it is returned: a module that
+// fails is a compiler bug, reported with the program's name and binaryen's
+// reasons, never a silently bad .wasm.
+
+import type { Program } from "../ir/model.ts";
+import { OpCode, Type } from "../ir/model.ts";
+import { installDivOps } from "./arith.ts";
+import { binaryen, newWasmGcModule } from "./binaryen.ts";
+import { installCellOps } from "./cell-ops.ts";
+import type { EmitContext } from "./context.ts";
+import { installFma } from "./fma.ts";
+import { emitFunction } from "./function.ts";
+import { installHostOps } from "./host-ops.ts";
+import { shapeDescs } from "./ir-types.ts";
+import { installLifetime } from "./lifetime.ts";
+import { installListOps } from "./list-ops.ts";
+import { installMapOps } from "./map-ops.ts";
+import { buildRuntimeTypes } from "./runtime-types.ts";
+import { installStringOps } from "./string-ops.ts";
+
+export interface EmitOptions {
+  /** Run binaryen's optimiser (-O2, with inlining of the runtime functions). */
+  optimize?: boolean;
+}
+
+/** A program the WasmGC target cannot compile, or a module binaryen rejects (a compiler bug). */
+export class EmitError extends Error {
+  override name = "EmitError";
+}
+
+/** Internal names; the export of an entry function is its IR name. */
+const fnName = (i: number, name: string) => `f${i}.${name}`;
+
+/** Entries (ir.md §8.9): all parameters i64, result i64, f64, bool, str or unit. */
+export function isEntryShaped(program: Program, i: number): boolean {
+  const f = program.functions[i]!;
+  const okResult = [Type.I64, Type.F64, Type.BOOL, Type.STR, Type.UNIT].includes(f.result as never);
+  return okResult && f.params.every((id) => f.values[id]!.type === Type.I64);
+}
+
+/** Inlining limits for -O: the runtime helpers are small and called in hot loops. */
+const INLINE = { always: 20, flexible: 80, oneCaller: 200 } as const;
+
+export function emitWasmGc(program: Program, options: EmitOptions = {}): Uint8Array {
+  const m = newWasmGcModule();
+  try {
+    m.setFeatures(m.getFeatures() | binaryen.Features.TailCall);
+    const hasFree = program.functions.some((f) => f.values.some((v) => v.op === OpCode.FREE));
+    const types = buildRuntimeTypes(m, shapeDescs(program), { freedFlag: hasFree });
+    const host = installHostOps(m, types);
+    const strings = installStringOps(m, types);
+    const cx: EmitContext = {
+      module: m,
+      program,
+      types,
+      cells: installCellOps(m, types),
+      i64List: installListOps(m, types, types.i64List),
+      cellList: installListOps(m, types, types.cellList),
+      f64List: installListOps(m, types, types.f64List),
+      maps: installMapOps(m, types),
+      strings,
+      host,
+      lifetime: installLifetime(m, types, host, hasFree),
+      fma: installFma(m),
+      div: installDivOps(m),
+      functionName: (i) => fnName(i, program.functions[i]!.name),
+      stringGlobal: (f, i) => `str.${f}.${i}`,
+    };
+    const encoder = new TextEncoder();
+    program.functions.forEach((f, fi) => {
+      f.strings.forEach((s, si) => {
+        try {
+          m.addGlobal(cx.stringGlobal(fi, si), types.string.ref, false, strings.constant(encoder.encode(s)));
+        } catch (e) {
+          throw new EmitError(`func ${f.name}: string ${si}: ${(e as Error).message}`);
+        }
+      });
+    });
+    program.functions.forEach((f, i) => {
+      try {
+        emitFunction(cx, i);
+      } catch (e) {
+        throw new EmitError((e as Error).message);
+      }
+      if (isEntryShaped(program, i)) m.addFunctionExport(cx.functionName(i), f.name);
+    });
+    if (!m.validate()) {
+      throw new EmitError(`the emitted module for entry ${program.entry} fails binaryen validation (reasons above on stderr): a compiler bug`);
+    }
+    if (options.optimize) {
+      binaryen.setOptimizeLevel(2);
+      binaryen.setShrinkLevel(0);
+      binaryen.setAlwaysInlineMaxSize(INLINE.always);
+      binaryen.setFlexibleInlineMaxSize(INLINE.flexible);
+      binaryen.setOneCallerInlineMaxSize(INLINE.oneCaller);
+      m.optimize();
+      if (!m.validate()) throw new EmitError(`binaryen -O produced an invalid module for entry ${program.entry}`);
+    }
+    return m.emitBinary();
+  } finally {
+    m.dispose();
+  }
+}

@@ -1,0 +1,158 @@
+// Running an emitted WasmGC program in this JS engine: the `vm3` imports
+// (trap channel, the exact fma's slow path, the Host table) and the
+// translation of an entry's result into the interpreter's RunResult, so that
+// callers (vm3 run, the conformance backend, benchmarks) compare backends on
+// one shape.
+//
+// One WebAssembly.Module is compiled per program; each run instantiates it
+// afresh, which is the WasmGC analogue of a fresh heap: string constants
+// (ir.md §8.10) are globals created with the instance, and the Host table is
+// per instance.
+
+import type { Program } from "../ir/model.ts";
+import { Type } from "../ir/model.ts";
+import { RunUsageError, type ResultValue, type RunResult } from "../../../ts-runtime/src/interp/run.ts";
+import { f64Bits, fma } from "../../../ts-runtime/src/interp/f64.ts";
+import { TrapCode, trapName } from "../../../ts-runtime/src/trap.ts";
+import { FMA_SLOW_IMPORT } from "./fma.ts";
+import { HOST_IMPORTS } from "./host-ops.ts";
+import { Vm3Trap } from "./instantiate.ts";
+import { STRING_EXPORTS } from "./string-ops.ts";
+
+// The slice of the WebAssembly JS API used here (the project builds without lib "dom").
+interface WasmModule {
+  readonly __brand: "WebAssembly.Module";
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule, imports: object) => { exports: Record<string, unknown> };
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+/** A Host slot (ir.md §8.5 op 87): the JS value and the freed mark that `free` sets. */
+class HostSlot {
+  freed = false;
+  readonly value: unknown;
+  constructor(value: unknown) {
+    this.value = value;
+  }
+}
+
+type Fn = (...args: unknown[]) => unknown;
+const MIN_I64 = -(1n << 63n);
+const MAX_I64 = (1n << 63n) - 1n;
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+export class WasmGcProgram {
+  readonly #module: WasmModule;
+  readonly #program: Program;
+
+  private constructor(module: WasmModule, program: Program) {
+    this.#module = module;
+    this.#program = program;
+  }
+
+  /** Compiles `binary` (emitted from `program` by emitWasmGc) once. */
+  static compile(binary: Uint8Array, program: Program): WasmGcProgram {
+    return new WasmGcProgram(new wasm.Module(binary), program);
+  }
+
+  /** Runs `entry` (default: the program's) with one i64 per parameter in a fresh instance. */
+  run(entry: string, args: readonly bigint[]): RunResult {
+    const name = entry === "" ? this.#program.entry : entry;
+    const fn = this.#program.functions.find((f) => f.name === name);
+    if (fn === undefined) throw new RunUsageError(`no function named ${name}`);
+    if (args.length !== fn.params.length) throw new RunUsageError(`${name} takes ${fn.params.length} argument(s), got ${args.length}`);
+    for (const a of args) if (a < MIN_I64 || a > MAX_I64) throw new RunUsageError(`argument ${a} is not an int64`);
+    const exports = this.#instantiate();
+    const f = exports[name] as Fn | undefined;
+    if (f === undefined) throw new RunUsageError(`${name} cannot be an entry (ir.md §8.9: i64 parameters, result i64/f64/bool/str/unit)`);
+    let raw: unknown;
+    try {
+      raw = f(...args);
+    } catch (e) {
+      return trapResult(e);
+    }
+    return { kind: "ok", value: resultValue(fn.result, raw, exports) };
+  }
+
+  #instantiate(): Record<string, unknown> {
+    let exports: Record<string, unknown> = {};
+    const str = {
+      text: (s: unknown): string => readString(exports, s),
+      make(text: string): unknown {
+        const bytes = encoder.encode(text);
+        const s = (exports[STRING_EXPORTS.alloc] as Fn)(bytes.length);
+        const set = exports[STRING_EXPORTS.setByte] as Fn;
+        for (let i = 0; i < bytes.length; i++) set(s, i, bytes[i]);
+        return s;
+      },
+    };
+    const imports = {
+      vm3: {
+        trap(code: number): never {
+          throw new Vm3Trap(code);
+        },
+        [FMA_SLOW_IMPORT.base]: fma,
+        [HOST_IMPORTS.new]: (s: unknown) => new HostSlot(str.text(s)),
+        [HOST_IMPORTS.str]: (h: HostSlot) => {
+          if (h.freed) throw new Vm3Trap(TrapCode.STALE_HANDLE);
+          if (typeof h.value !== "string") throw new Vm3Trap(TrapCode.WRONG_TYPE);
+          return str.make(h.value);
+        },
+        [HOST_IMPORTS.free]: (h: HostSlot) => {
+          if (h.freed) throw new Vm3Trap(TrapCode.STALE_HANDLE);
+          h.freed = true;
+        },
+        [HOST_IMPORTS.live]: (h: HostSlot) => (h.freed ? 0 : 1),
+      },
+    };
+    exports = new wasm.Instance(this.#module, imports).exports;
+    return exports;
+  }
+}
+
+/** The text of a live vm3.String, through the module's accessors (string-ops.ts). */
+function readString(exports: Record<string, unknown>, s: unknown): string {
+  const n = (exports[STRING_EXPORTS.len] as Fn)(s) as number;
+  const byte = exports[STRING_EXPORTS.byte] as Fn;
+  const bytes = new Uint8Array(n);
+  for (let i = 0; i < n; i++) bytes[i] = byte(s, i) as number;
+  return decoder.decode(bytes);
+}
+
+function resultValue(type: number, raw: unknown, exports: Record<string, unknown>): ResultValue {
+  switch (type) {
+    case Type.I64:
+      return { type: "i64", i64: raw as bigint };
+    case Type.F64:
+      return { type: "f64", f64: raw as number, bits: f64Bits(raw as number) };
+    case Type.BOOL:
+      return { type: "bool", bool: raw !== 0 };
+    case Type.STR:
+      return { type: "str", str: readString(exports, raw) };
+    default:
+      return { type: "unit" };
+  }
+}
+
+/**
+ * A vm3 trap from the trap channel, or the engine's stack exhaustion
+ * (a RangeError: ir.md §8.8's STACK_OVERFLOW, the engine's depth limit).
+ * Anything else is not a program outcome and propagates.
+ */
+function trapResult(e: unknown): RunResult {
+  let code: number;
+  let message: string;
+  if (e instanceof Vm3Trap) {
+    code = e.code;
+    message = trapName(code);
+  } else if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    code = TrapCode.STACK_OVERFLOW;
+    message = e.message;
+  } else {
+    throw e;
+  }
+  return { kind: "trap", code: code as TrapCode, name: trapName(code), function: "", block: -1, value: -1, message };
+}

@@ -1,0 +1,140 @@
+// Strings: vm3.String = struct { len: mut i32, bytes: mut (ref vm3.U8Array) }
+// of UTF-8 bytes (ir.md §8.5 ops 32–35, §8.10). Immutable to the IR; `len` is
+// mutable only so that `free` can mark a string freed (len -1, free-ops.ts).
+//
+// Besides the IR's operations this installs four exported functions through
+// which the JS host reads and builds strings (a WasmGC array is opaque to
+// JavaScript): the result of a `str` entry, `host.new`, `host.str`.
+
+import { binaryen } from "./binaryen.ts";
+import type { RuntimeTypes } from "./runtime-types.ts";
+import { TrapCode, addTrapImport, trapIf } from "./trap.ts";
+
+const LEN = 0;
+const BYTES = 1;
+
+/** Export names of the host's string accessors (run.ts uses them). */
+export const STRING_EXPORTS = {
+  len: "vm3.str_len",
+  byte: "vm3.str_byte",
+  alloc: "vm3.str_alloc",
+  setByte: "vm3.str_set_byte",
+} as const;
+
+/** V8 rejects `array.new_fixed` with more operands than this; a longer constant is an emit error. */
+const MAX_FIXED = 10_000;
+
+export interface StringOps {
+  /** A constant's initial value, usable in a global initializer. */
+  constant(bytes: Uint8Array): binaryen.ExpressionRef;
+  /** (ref null String) → i64 byte length; NULL_DEREF. */
+  len(s: binaryen.ExpressionRef): binaryen.ExpressionRef;
+  /** a ‖ b; NULL_DEREF for either (a first). */
+  concat(a: binaryen.ExpressionRef, b: binaryen.ExpressionRef): binaryen.ExpressionRef;
+  /** bytewise equality as i32; NULL_DEREF for either (a first). */
+  equal(a: binaryen.ExpressionRef, b: binaryen.ExpressionRef): binaryen.ExpressionRef;
+}
+
+export function installStringOps(module: binaryen.Module, types: RuntimeTypes): StringOps {
+  addTrapImport(module);
+  const m = module;
+  const S = types.string;
+  const A = types.u8Array;
+  const { i32, i64 } = binaryen;
+  const p = (i: number, t: binaryen.Type) => m.local.get(i, t);
+  const lenOf = (s: binaryen.ExpressionRef) => m.struct.get(LEN, s, i32, false);
+  const bytesOf = (s: binaryen.ExpressionRef) => m.struct.get(BYTES, s, A.ref, false);
+  const nullCheck = (s: binaryen.ExpressionRef) => trapIf(m, m.ref.is_null(s), TrapCode.NULL_DEREF);
+
+  m.addFunction("vm3.str_length", S.refNull, i64, [], m.block(null, [nullCheck(p(0, S.refNull)), m.i64.extend_u(lenOf(p(0, S.refNull)))], i64));
+
+  // concat(a, b); locals: 2 la, 3 lb, 4 bytes
+  m.addFunction(
+    "vm3.str_concat",
+    binaryen.createType([S.refNull, S.refNull]),
+    S.ref,
+    [i32, i32, A.ref],
+    m.block(
+      null,
+      [
+        nullCheck(p(0, S.refNull)),
+        nullCheck(p(1, S.refNull)),
+        m.local.set(2, lenOf(p(0, S.refNull))),
+        m.local.set(3, lenOf(p(1, S.refNull))),
+        m.local.set(4, m.array.new_default(A.heap, m.i32.add(p(2, i32), p(3, i32)))),
+        m.array.copy(p(4, A.ref), m.i32.const(0), bytesOf(p(0, S.refNull)), m.i32.const(0), p(2, i32)),
+        m.array.copy(p(4, A.ref), p(2, i32), bytesOf(p(1, S.refNull)), m.i32.const(0), p(3, i32)),
+        m.struct.new([m.i32.add(p(2, i32), p(3, i32)), p(4, A.ref)], S.heap),
+      ],
+      S.ref,
+    ),
+  );
+
+  // equal(a, b) -> i32; locals: 2 n, 3 i, 4 bytes a, 5 bytes b
+  m.addFunction(
+    "vm3.str_equal",
+    binaryen.createType([S.refNull, S.refNull]),
+    i32,
+    [i32, i32, A.ref, A.ref],
+    m.block(
+      null,
+      [
+        nullCheck(p(0, S.refNull)),
+        nullCheck(p(1, S.refNull)),
+        m.local.set(2, lenOf(p(0, S.refNull))),
+        m.if(m.i32.ne(p(2, i32), lenOf(p(1, S.refNull))), m.return(m.i32.const(0))),
+        m.local.set(4, bytesOf(p(0, S.refNull))),
+        m.local.set(5, bytesOf(p(1, S.refNull))),
+        m.local.set(3, m.i32.const(0)),
+        m.loop(
+          "next",
+          m.if(
+            m.i32.lt_u(p(3, i32), p(2, i32)),
+            m.block(null, [
+              m.if(
+                m.i32.ne(m.array.get(p(4, A.ref), p(3, i32), i32, false), m.array.get(p(5, A.ref), p(3, i32), i32, false)),
+                m.return(m.i32.const(0)),
+              ),
+              m.local.set(3, m.i32.add(p(3, i32), m.i32.const(1))),
+              m.br("next"),
+            ]),
+          ),
+        ),
+        m.i32.const(1),
+      ],
+      i32,
+    ),
+  );
+
+  // Host accessors (run.ts): len and byte of a live string, allocate and fill one.
+  m.addFunction(STRING_EXPORTS.len, S.ref, i32, [], lenOf(p(0, S.ref)));
+  m.addFunction(
+    STRING_EXPORTS.byte,
+    binaryen.createType([S.ref, i32]),
+    i32,
+    [],
+    m.array.get(bytesOf(p(0, S.ref)), p(1, i32), i32, false),
+  );
+  m.addFunction(STRING_EXPORTS.alloc, i32, S.ref, [], m.struct.new([p(0, i32), m.array.new_default(A.heap, p(0, i32))], S.heap));
+  m.addFunction(
+    STRING_EXPORTS.setByte,
+    binaryen.createType([S.ref, i32, i32]),
+    binaryen.none,
+    [],
+    m.array.set(bytesOf(p(0, S.ref)), p(1, i32), p(2, i32)),
+  );
+  for (const name of Object.values(STRING_EXPORTS)) m.addFunctionExport(name, name);
+
+  return {
+    constant(bytes) {
+      if (bytes.length > MAX_FIXED) {
+        throw new RangeError(`string constant of ${bytes.length} bytes: the WasmGC target takes at most ${MAX_FIXED}`);
+      }
+      const fixed = m.array.new_fixed(A.heap, [...bytes].map((b) => m.i32.const(b)));
+      return m.struct.new([m.i32.const(bytes.length), fixed], S.heap);
+    },
+    len: (s) => m.call("vm3.str_length", [s], i64),
+    concat: (a, b) => m.call("vm3.str_concat", [a, b], S.ref),
+    equal: (a, b) => m.call("vm3.str_equal", [a, b], i32),
+  };
+}
