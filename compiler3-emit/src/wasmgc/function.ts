@@ -11,6 +11,12 @@
 //   another phi of the same block; those sources are read into temporaries
 //   first.
 // - Blocks unreachable from block 0 are never run (§8.7) and not emitted.
+// - A self tail call (TAIL_CALL of the function itself, §8.8) becomes a
+//   parallel move of its arguments into the parameters and a branch back to
+//   block 0: the corpus's tail-recursive kernels (lists_fill_sum, sum loops)
+//   run as Wasm loops instead of `return_call`s, in constant stack as §8.8
+//   requires. Block 0 is then a loop header, so the Relooper is entered
+//   through an empty block of its own.
 
 import type { Func, Value } from "../ir/model.ts";
 import { OpCode, TermKind, Type } from "../ir/model.ts";
@@ -64,6 +70,15 @@ export function emitFunction(cx: EmitContext, fnIndex: number): void {
   const blocks = new Map<number, binaryen.RelooperBlockRef>();
   const resultType = valueType(cx.types, { type: fn.result, elemType: fn.resultElemType, structId: fn.resultStructId });
 
+  /** Blocks ending in a self tail call, with the move of its arguments into the parameters. */
+  const selfTail = new Map<number, Expr>();
+  const paramMove = (call: Value): Expr => {
+    const temps = call.args.map((id) => newLocal(typeOf(fn.values[id]!)));
+    const reads = call.args.map((id, i) => m.local.set(temps[i]!, env.get(id)));
+    const writes = fn.params.map((p, i) => m.local.set(localOf[p]!, m.local.get(temps[i]!, typeOf(fn.values[p]!))));
+    return m.block(null, [...reads, ...writes]);
+  };
+
   for (const block of fn.blocks) {
     if (!dom.reachable(block.id)) continue;
     const body: Expr[] = [];
@@ -71,12 +86,16 @@ export function emitFunction(cx: EmitContext, fnIndex: number): void {
     for (const id of block.values) {
       const v = fn.values[id]!;
       if (v.op === OpCode.PARAM || v.op === OpCode.PHI) continue;
+      tail = v.op === OpCode.TAIL_CALL;
+      if (tail && Number(v.const) === fnIndex) {
+        selfTail.set(block.id, paramMove(v));
+        continue;
+      }
       try {
         body.push(...translateValue(cx, env, v));
       } catch (e) {
         throw new Error(`func ${fn.name}: b${block.id}: v${id}: ${(e as Error).message}`);
       }
-      tail = v.op === OpCode.TAIL_CALL;
     }
     const term = block.term;
     if (term.kind === TermKind.RETURN && !tail) {
@@ -84,7 +103,7 @@ export function emitFunction(cx: EmitContext, fnIndex: number): void {
     } else if (term.kind === TermKind.UNREACHABLE) {
       body.push(emitTrap(m, TrapCode.UNREACHABLE));
     }
-    blocks.set(block.id, relooper.addBlock(body.length === 1 ? body[0]! : m.block(null, body)));
+    blocks.set(block.id, relooper.addBlock(body.length === 0 ? m.nop() : body.length === 1 ? body[0]! : m.block(null, body)));
   }
 
   /** The phi moves for the edge from → to (§8.7), as one expression or 0. */
@@ -120,7 +139,10 @@ export function emitFunction(cx: EmitContext, fnIndex: number): void {
     const from = blocks.get(block.id);
     if (from === undefined) continue;
     const term = block.term;
-    if (term.kind === TermKind.JUMP) {
+    const loop = selfTail.get(block.id);
+    if (loop !== undefined) {
+      relooper.addBranch(from, blocks.get(0)!, 0, loop);
+    } else if (term.kind === TermKind.JUMP) {
       relooper.addBranch(from, blocks.get(term.target)!, 0, moves(block.id, term.target));
     } else if (term.kind === TermKind.BRANCH) {
       relooper.addBranch(from, blocks.get(term.ifTrue)!, env.get(term.value), moves(block.id, term.ifTrue));
@@ -128,8 +150,13 @@ export function emitFunction(cx: EmitContext, fnIndex: number): void {
     }
   }
 
+  let entry = blocks.get(0)!;
+  if (selfTail.size > 0) {
+    entry = relooper.addBlock(m.nop());
+    relooper.addBranch(entry, blocks.get(0)!, 0, 0);
+  }
   const labelHelper = newLocal(binaryen.i32);
-  const body = relooper.renderAndDispose(blocks.get(0)!, labelHelper);
+  const body = relooper.renderAndDispose(entry, labelHelper);
   const params = binaryen.createType(fn.params.map((id) => typeOf(fn.values[id]!)));
   // The Relooper's output may fall off its end after blocks that all return;
   // an `unreachable` there makes the body's type the result type.
