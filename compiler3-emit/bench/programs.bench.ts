@@ -1,0 +1,514 @@
+// The programs benchmark: `node compiler3-emit/bench/programs.bench.ts`, also
+// run by `npm run bench` (alone: `npm run bench -- --programs`; some kernels
+// only: VM3_BENCH_PROGRAMS=nsieve,n_body).
+//
+// For five kernels of conformance/programs it times, side by side in one
+// process, (a) the emitted WasmGC module, unoptimised and with -O, (b) the
+// reference interpreter (ts-runtime/src/interp) and (c) a hand-written
+// idiomatic JavaScript version of the same algorithm (./kernels/), and prints
+// medians of interleaved rounds, each column's ratio to JavaScript, the
+// modules' sizes and the peak RSS (DESIGN §10).
+//
+// No time is reported for a wrong answer. Before timing, every column runs
+// every vector of its program in conformance/programs/*.json; a column that
+// misses one is dropped for that kernel. At each benchmark n the columns'
+// first (warm-up) results must equal the closed form where the kernel has
+// one, and each other: a row whose remaining results disagree is not timed.
+// Every timed run's result is compared again. The one allowed difference is
+// mandelbrot's JavaScript, which has no fused multiply-add (see its kernel).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { median, v8FullGc } from "../../ts-runtime/bench/harness.ts";
+import { f64Bits, runProgram, type RunResult } from "../../ts-runtime/src/interp/index.ts";
+import { loadProgram } from "../src/ir/load.ts";
+import type { Program } from "../src/ir/model.ts";
+import { validate } from "../src/ir/validate.ts";
+import { emitWasmGc } from "../src/wasmgc/emit.ts";
+import { WasmGcProgram } from "../src/wasmgc/run.ts";
+import { binaryTrees } from "./kernels/binary_trees.ts";
+import { listsFillSum } from "./kernels/lists_fill_sum.ts";
+import { mandelbrot } from "./kernels/mandelbrot.ts";
+import { nBody } from "./kernels/n_body.ts";
+import { nsieve } from "./kernels/nsieve.ts";
+
+/** Timed rounds of every row; the first, discarded round also checks the results. */
+const ROUNDS = 7;
+/** Timed rounds of the interpreter, which runs in the first INTERP_ROUNDS rounds of its rows. */
+const INTERP_ROUNDS = 3;
+
+const PROGRAMS_DIR = fileURLToPath(new URL("../../conformance/programs/", import.meta.url));
+const VECTOR_FILES = ["corpus.json", "heap.json"];
+
+interface Kernel {
+  name: string;
+  /** The program, relative to conformance/programs (as the vector files name it). */
+  file: string;
+  result: "i64" | "f64";
+  js(n: number): number;
+  /** n of the first row (no interpreter): chosen so that one JS run takes about 50–300 ms here. */
+  n: number;
+  /** n of the second row, where the interpreter runs too (it is 60–300x slower than JS). */
+  interpN: number;
+  /** The result as a closed form, where the program's README gives one. */
+  closedForm?: (n: bigint) => bigint;
+  /** Why the JavaScript column may legitimately give a different result. */
+  jsMayDiffer?: string;
+}
+
+const KERNELS: readonly Kernel[] = [
+  {
+    name: "binary_trees",
+    file: "heap/binary_trees.ir",
+    result: "i64",
+    js: binaryTrees,
+    n: 16,
+    interpN: 12,
+    closedForm: binaryTreesNodes,
+  },
+  {
+    name: "lists_fill_sum",
+    file: "corpus/lists_fill_sum.ir",
+    result: "i64",
+    js: listsFillSum,
+    n: 3_000_000,
+    interpN: 1_000_000,
+    closedForm: (n) => (n * (n - 1n)) / 2n,
+  },
+  { name: "n_body", file: "corpus/n_body.ir", result: "f64", js: nBody, n: 1_000_000, interpN: 50_000 },
+  { name: "nsieve", file: "corpus/nsieve.ir", result: "i64", js: nsieve, n: 3_000_000, interpN: 1_000_000 },
+  {
+    name: "mandelbrot",
+    file: "corpus/mandelbrot.ir",
+    result: "i64",
+    js: mandelbrot,
+    n: 1500,
+    interpN: 200,
+    jsMayDiffer: "JS has no fma: zi = 2*zr*zi + cy rounds the product",
+  },
+];
+
+/** binary_trees' total node count for maxDepth M = max(6, n) (conformance/programs/README.md). */
+function binaryTreesNodes(n: bigint): bigint {
+  const m = n < 6n ? 6n : n;
+  let total = (1n << (m + 2n)) - 1n + ((1n << (m + 1n)) - 1n);
+  for (let d = 4n; d <= m; d += 2n) total += (1n << (m - d + 4n)) * ((1n << (d + 1n)) - 1n);
+  return total;
+}
+
+// ---- results ----------------------------------------------------------------
+
+/** A result as comparable text: "i64 N", "f64 X (0xBITS)", "trap NAME …". */
+function keyOfRun(r: RunResult): string {
+  if (r.kind === "trap") return `trap ${r.name} in ${r.function}: ${r.message}`;
+  const v = r.value;
+  switch (v.type) {
+    case "i64":
+      return `i64 ${v.i64}`;
+    case "f64":
+      return f64Key(v.f64);
+    case "bool":
+      return `bool ${v.bool}`;
+    case "str":
+      return `str ${JSON.stringify(v.str)}`;
+    case "unit":
+      return "unit";
+  }
+}
+
+function f64Key(x: number): string {
+  return `f64 ${x} (0x${f64Bits(x).toString(16).padStart(16, "0")})`;
+}
+
+/** A JS kernel's number as the same text; an i64 result must be a safe integer to be exact. */
+function keyOfJs(kernel: Kernel, x: number): string {
+  if (kernel.result === "f64") return f64Key(x);
+  return Number.isSafeInteger(x) ? `i64 ${BigInt(x)}` : `not an exact integer: ${x}`;
+}
+
+/** The text of a vector's `expect` (proto3 JSON of ProgramExpect). */
+function keyOfExpect(expect: Record<string, unknown>): string {
+  if (expect["i64"] !== undefined) return `i64 ${BigInt(expect["i64"] as string | number)}`;
+  if (expect["f64Bits"] !== undefined) {
+    const view = new DataView(new ArrayBuffer(8));
+    view.setBigUint64(0, BigInt(expect["f64Bits"] as string));
+    return f64Key(view.getFloat64(0));
+  }
+  if (expect["f64"] !== undefined) return f64Key(expect["f64"] as number);
+  if (expect["trap"] !== undefined) return `trap ${expect["trap"] as string}`;
+  return `expect ${JSON.stringify(expect)}`;
+}
+
+/** Shown in the table: the value only. */
+function shortValue(key: string): string {
+  if (key.startsWith("i64 ")) return BigInt(key.slice(4)).toLocaleString("en-US");
+  if (key.startsWith("f64 ")) return key.slice(4, key.indexOf(" (0x"));
+  return key;
+}
+
+interface Vector {
+  n: number;
+  expect: string;
+}
+
+/** The vectors of `file` in conformance/programs/*.json that run its entry with one argument. */
+function vectorsOf(file: string): Vector[] {
+  const out: Vector[] = [];
+  for (const name of VECTOR_FILES) {
+    const suite = JSON.parse(readFileSync(join(PROGRAMS_DIR, name), "utf8")) as {
+      programs: { program: string; entry?: string; args?: (number | string)[]; expect: Record<string, unknown> }[];
+    };
+    for (const v of suite.programs) {
+      if (v.program !== file || (v.entry ?? "") !== "" || v.args?.length !== 1) continue;
+      out.push({ n: Number(v.args[0]), expect: keyOfExpect(v.expect) });
+    }
+  }
+  return out;
+}
+
+// ---- columns ------------------------------------------------------------------
+
+interface Column {
+  label: string;
+  /** One run at `n`, as result text; `timed` brackets only the kernel (a fresh instance for WasmGC). */
+  run(n: number, timed: (work: () => void) => void): string;
+}
+
+/** Where a column stands for one kernel: usable, or why not, shown as its cells. */
+type Status = { ok: true } | { ok: false; cell: string; why: string };
+
+const COLUMN_LABELS = ["WasmGC", "WasmGC -O", "interpreter", "JS"] as const;
+const WASM = 0;
+const WASM_O = 1;
+const INTERP = 2;
+const JS = 3;
+
+interface ModuleInfo {
+  bytes: number;
+  emitMs: number;
+  compileMs: number;
+}
+
+interface Row {
+  n: number;
+  /** The columns run at this n (the interpreter only in the second row). */
+  columns: number[];
+  /** Per column: the medians, or why there is none. */
+  ms: (number | undefined)[];
+  why: (string | undefined)[];
+  result: string;
+  /** Set when the row's results disagree: nothing of it is timed. */
+  refused?: string;
+}
+
+interface KernelReport {
+  kernel: Kernel;
+  modules: (ModuleInfo | string)[];
+  rows: Row[];
+  notes: string[];
+}
+
+function wasmColumn(label: string, module: WasmGcProgram, entry: string): Column {
+  return {
+    label,
+    run(n, timed) {
+      let r!: RunResult;
+      timed(() => {
+        r = module.run(entry, [BigInt(n)]);
+      });
+      return keyOfRun(r);
+    },
+  };
+}
+
+function interpColumn(program: Program): Column {
+  return {
+    label: "interpreter",
+    run(n, timed) {
+      let r!: RunResult;
+      timed(() => {
+        r = runProgram(program, { args: [BigInt(n)] });
+      });
+      return keyOfRun(r);
+    },
+  };
+}
+
+function jsColumn(kernel: Kernel): Column {
+  return {
+    label: "JS",
+    run(n, timed) {
+      let x = 0;
+      timed(() => {
+        x = kernel.js(n);
+      });
+      return keyOfJs(kernel, x);
+    },
+  };
+}
+
+const untimed = (work: () => void): void => work();
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split("\n")[0]!;
+}
+
+/** Emits and compiles the module (optimised or not), timing each step once. */
+function buildModule(program: Program, optimize: boolean): { info: ModuleInfo; module: WasmGcProgram } | string {
+  try {
+    let t0 = performance.now();
+    const binary = emitWasmGc(program, { optimize });
+    const emitMs = performance.now() - t0;
+    t0 = performance.now();
+    const module = WasmGcProgram.compile(binary, program);
+    const compileMs = performance.now() - t0;
+    return { info: { bytes: binary.byteLength, emitMs, compileMs }, module };
+  } catch (e) {
+    return `emit/compile failed: ${firstLine(e)}`;
+  }
+}
+
+// ---- timing -------------------------------------------------------------------
+
+const fullGc = v8FullGc();
+
+/** One run of `column` at `n` from a collected heap (as ts-runtime/bench/harness.ts): its result and time. */
+function timeOne(column: Column, n: number): { key: string; ms: number } {
+  let ms = 0;
+  const key = column.run(n, (work) => {
+    fullGc();
+    const t0 = performance.now();
+    work();
+    ms = performance.now() - t0;
+  });
+  return { key, ms };
+}
+
+function benchKernel(kernel: Kernel): KernelReport {
+  const notes: string[] = [];
+  const report: KernelReport = { kernel, modules: [], rows: [], notes };
+  const fail = (why: string): KernelReport => {
+    notes.push(why);
+    return report;
+  };
+
+  let program: Program;
+  try {
+    const shown = `conformance/programs/${kernel.file}`;
+    const loaded = loadProgram(shown, readFileSync(join(PROGRAMS_DIR, kernel.file)));
+    const errors = validate(loaded.program, { sourceMap: loaded.sourceMap, limit: 5 });
+    if (errors.length > 0) return fail(`invalid program: ${errors.map((e) => e.text).join("; ")}`);
+    program = loaded.program;
+  } catch (e) {
+    return fail(`cannot load ${kernel.file}: ${firstLine(e)}`);
+  }
+
+  const columns: (Column | undefined)[] = [];
+  const status: Status[] = [];
+  for (const optimize of [false, true]) {
+    const built = buildModule(program, optimize);
+    const label = COLUMN_LABELS[optimize ? WASM_O : WASM];
+    if (typeof built === "string") {
+      report.modules.push(built);
+      columns.push(undefined);
+      status.push({ ok: false, cell: "unsupported", why: `${label}: ${built}` });
+    } else {
+      report.modules.push(built.info);
+      columns.push(wasmColumn(label, built.module, program.entry));
+      status.push({ ok: true });
+    }
+  }
+  columns.push(interpColumn(program), jsColumn(kernel));
+  status.push({ ok: true }, { ok: true });
+
+  // The expected values of conformance/programs/*.json, for every column.
+  const vectors = vectorsOf(kernel.file);
+  if (vectors.length === 0) return fail(`no vectors for ${kernel.file} in ${VECTOR_FILES.join(", ")}`);
+  columns.forEach((column, c) => {
+    if (column === undefined) return;
+    const wrong: string[] = [];
+    for (const v of vectors) {
+      let got: string;
+      try {
+        got = column.run(v.n, untimed);
+      } catch (e) {
+        got = `threw ${firstLine(e)}`;
+      }
+      if (got !== v.expect) wrong.push(`n = ${v.n}: expected ${v.expect}, got ${got}`);
+    }
+    if (wrong.length === 0) return;
+    if (c === JS && kernel.jsMayDiffer !== undefined) {
+      notes.push(`JS differs from the expected values (${kernel.jsMayDiffer}): ${wrong.join("; ")}`);
+    } else {
+      status[c] = { ok: false, cell: "WRONG", why: `${column.label} misses ${wrong.length} of ${vectors.length} vectors: ${wrong.join("; ")}` };
+    }
+  });
+  if (status[JS]!.ok === false) notes.push("no JS baseline: no ratios");
+
+  for (const [n, withInterp] of [[kernel.n, false], [kernel.interpN, true]] as const) {
+    report.rows.push(benchRow(kernel, n, withInterp ? [WASM, WASM_O, INTERP, JS] : [WASM, WASM_O, JS], columns, status, notes));
+  }
+  for (const s of status) if (!s.ok) notes.push(s.why);
+  return report;
+}
+
+function benchRow(
+  kernel: Kernel,
+  n: number,
+  wanted: number[],
+  columns: readonly (Column | undefined)[],
+  status: Status[],
+  notes: string[],
+): Row {
+  const row: Row = { n, columns: wanted, ms: [], why: [], result: "" };
+  const live = wanted.filter((c) => status[c]!.ok);
+  for (const c of wanted) {
+    const s = status[c]!;
+    if (!s.ok) row.why[c] = s.cell;
+  }
+
+  // Warm-up round: also the row's results, checked before any timing.
+  const first = new Map<number, string>();
+  for (const c of live) {
+    try {
+      first.set(c, timeOne(columns[c]!, n).key);
+    } catch (e) {
+      first.set(c, `threw ${firstLine(e)}`);
+    }
+  }
+  const reference = kernel.closedForm === undefined ? undefined : `i64 ${kernel.closedForm(BigInt(n))}`;
+  const timed: number[] = [];
+  const results = new Map<string, string[]>();
+  for (const c of live) {
+    const key = first.get(c)!;
+    const label = COLUMN_LABELS[c]!;
+    if (reference !== undefined && key !== reference && !(c === JS && kernel.jsMayDiffer !== undefined)) {
+      row.why[c] = "WRONG";
+      notes.push(`n = ${n}: ${label} gave ${key}, the closed form is ${reference}`);
+      continue;
+    }
+    timed.push(c);
+    if (c === JS && kernel.jsMayDiffer !== undefined) continue;
+    results.set(key, [...(results.get(key) ?? []), label]);
+  }
+  if (results.size > 1) {
+    row.refused = `n = ${n}: results disagree: ${[...results].map(([k, who]) => `${who.join(", ")}: ${k}`).join("; ")}`;
+    notes.push(`${row.refused} (row not timed)`);
+    return row;
+  }
+  const agreed = reference ?? [...results.keys()][0];
+  if (agreed === undefined) {
+    // Only a column that may differ ran (mandelbrot's JS alone): nothing to compare it with.
+    row.result = timed.length > 0 ? first.get(timed[0]!)! : "";
+    if (timed.length > 0) notes.push(`n = ${n}: only ${timed.map((c) => COLUMN_LABELS[c]).join(", ")} ran, its result is unchecked at this n`);
+  } else {
+    row.result = agreed;
+    if (kernel.jsMayDiffer !== undefined && timed.includes(JS) && first.get(JS) !== agreed) {
+      notes.push(`n = ${n}: JS gave ${first.get(JS)}, the others ${agreed} (${kernel.jsMayDiffer})`);
+    }
+  }
+
+  // Timed rounds: each round starts at the next column, so every column takes
+  // every position in turn and drift in the machine hits all of them alike.
+  const samples = new Map<number, number[]>(timed.map((c) => [c, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let i = 0; i < timed.length; i++) {
+      const c = timed[(round + i) % timed.length]!;
+      if (c === INTERP && round >= INTERP_ROUNDS) continue;
+      if (row.why[c] !== undefined) continue;
+      let got: { key: string; ms: number };
+      try {
+        got = timeOne(columns[c]!, n);
+      } catch (e) {
+        got = { key: `threw ${firstLine(e)}`, ms: 0 };
+      }
+      if (got.key !== first.get(c)) {
+        row.why[c] = "UNSTABLE";
+        notes.push(`n = ${n}: ${COLUMN_LABELS[c]} gave ${first.get(c)} and then ${got.key}`);
+        continue;
+      }
+      samples.get(c)!.push(got.ms);
+    }
+  }
+  for (const c of timed) if (row.why[c] === undefined) row.ms[c] = median(samples.get(c)!);
+  return row;
+}
+
+// ---- output -------------------------------------------------------------------
+
+function fmtMs(ms: number): string {
+  if (ms >= 1000) return `${Math.round(ms).toLocaleString("en-US")} ms`;
+  return `${ms.toFixed(ms < 10 ? 2 : 1)} ms`;
+}
+
+function table(header: string[], lines: string[][]): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...lines.map((l) => l[c]!.length)));
+  const fmt = (cols: string[]) => cols.map((col, c) => (c === 0 ? col.padEnd(widths[c]!) : col.padStart(widths[c]!))).join("  ");
+  return [fmt(header), widths.map((w) => "-".repeat(w)).join("  "), ...lines.map(fmt)].join("\n");
+}
+
+function timesTable(reports: readonly KernelReport[]): string {
+  const lines: string[][] = [];
+  for (const { kernel, rows } of reports) {
+    for (const row of rows) {
+      const js = row.ms[JS];
+      const cells = COLUMN_LABELS.map((_, c) => {
+        if (!row.columns.includes(c)) return "—";
+        if (row.refused !== undefined) return "refused";
+        const ms = row.ms[c];
+        if (ms === undefined) return row.why[c] ?? "—";
+        if (c === JS || js === undefined) return fmtMs(ms);
+        return `${fmtMs(ms)} (${(ms / js).toFixed(2)}x)`;
+      });
+      lines.push([kernel.name, row.n.toLocaleString("en-US"), row.refused === undefined ? shortValue(row.result) : "—", ...cells]);
+    }
+  }
+  return table(["kernel", "n", "result", ...COLUMN_LABELS], lines);
+}
+
+function modulesTable(reports: readonly KernelReport[]): string {
+  const lines = reports.map(({ kernel, modules }) => {
+    const [plain, opt] = modules;
+    const col = (m: ModuleInfo | string | undefined, f: (m: ModuleInfo) => string) =>
+      m === undefined ? "—" : typeof m === "string" ? "unsupported" : f(m);
+    return [
+      kernel.name,
+      col(plain, (m) => m.bytes.toLocaleString("en-US")),
+      col(opt, (m) => m.bytes.toLocaleString("en-US")),
+      col(plain, (m) => fmtMs(m.emitMs)),
+      col(opt, (m) => fmtMs(m.emitMs)),
+      col(plain, (m) => fmtMs(m.compileMs)),
+      col(opt, (m) => fmtMs(m.compileMs)),
+    ];
+  });
+  return table(["kernel", "bytes", "-O bytes", "emit", "emit -O", "compile", "compile -O"], lines);
+}
+
+// VM3_BENCH_PROGRAMS=name,name runs only those kernels (for working on one).
+const chosen = (process.env["VM3_BENCH_PROGRAMS"] ?? "").split(",").filter((s) => s !== "");
+const unknownKernels = chosen.filter((name) => !KERNELS.some((k) => k.name === name));
+if (unknownKernels.length > 0) {
+  console.error(`VM3_BENCH_PROGRAMS: no kernel ${unknownKernels.join(", ")} (kernels: ${KERNELS.map((k) => k.name).join(", ")})`);
+  process.exit(2);
+}
+const reports = KERNELS.filter((k) => chosen.length === 0 || chosen.includes(k.name)).map(benchKernel);
+console.log(
+  `compiler3 IR programs, Node ${process.version}: the emitted WasmGC module (compiled once; a fresh instance per run, in its time), ` +
+    `the reference interpreter and hand-written JS, side by side.`,
+);
+console.log(
+  `Median of ${ROUNDS} interleaved rounds, each run from a collected heap; the interpreter runs ${INTERP_ROUNDS} rounds ` +
+    `and only in each kernel's second row, at a smaller n (same n for every column of a row, no scaling). ` +
+    `(x) = time / JS time at the same n, lower is better.`,
+);
+console.log(timesTable(reports));
+console.log("");
+console.log("Module sizes (bytes) and one-off emit and WebAssembly.Module compile times (first call, not medians):");
+console.log(modulesTable(reports));
+const notes = reports.flatMap(({ kernel, notes }) => notes.map((n) => `${kernel.name}: ${n}`));
+if (notes.length > 0) {
+  console.log("");
+  console.log(notes.join("\n"));
+}
+// Of this process: the programs table runs in its own process under `npm run bench`.
+console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
