@@ -18,8 +18,9 @@ import { installDivOps } from "./arith.ts";
 import { binaryen, newWasmGcModule } from "./binaryen.ts";
 import { installCellOps } from "./cell-ops.ts";
 import type { EmitContext } from "./context.ts";
-import { installFma } from "./fma.ts";
+import { FMA_FUNCTION, installFma } from "./fma.ts";
 import { emitFunction } from "./function.ts";
+import { installFusedMadd } from "./fused-madd.ts";
 import { installHostOps } from "./host-ops.ts";
 import { shapeDescs } from "./ir-types.ts";
 import { installLifetime } from "./lifetime.ts";
@@ -71,7 +72,7 @@ export function emitWasmGc(program: Program, options: EmitOptions = {}): Uint8Ar
       strings,
       host,
       lifetime: installLifetime(m, types, host, hasFree),
-      fma: installFma(m),
+      fma: installFusedMadd(m, installFma(m)),
       div: installDivOps(m),
       functionName: (i) => fnName(i, program.functions[i]!.name),
       stringGlobal: (f, i) => `str.${f}.${i}`,
@@ -103,6 +104,11 @@ export function emitWasmGc(program: Program, options: EmitOptions = {}): Uint8Ar
       binaryen.setAlwaysInlineMaxSize(INLINE.always);
       binaryen.setFlexibleInlineMaxSize(INLINE.flexible);
       binaryen.setOneCallerInlineMaxSize(INLINE.oneCaller);
+      // The exact fma's emulation is long and rarely taken once the fused
+      // path is on (fused-madd.ts); inlined into a hot loop it costs
+      // registers, so it stays a call.
+      binaryen.setPassArgument("no-inline", FMA_FUNCTION);
+      m.runPasses(["no-inline"]);
       m.optimize();
       if (!m.validate()) throw new EmitError(`binaryen -O produced an invalid module for entry ${program.entry}`);
     }

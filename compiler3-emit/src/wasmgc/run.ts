@@ -15,6 +15,7 @@ import { RunUsageError, type ResultValue, type RunResult } from "../../../ts-run
 import { f64Bits, fma } from "../../../ts-runtime/src/interp/f64.ts";
 import { TrapCode, trapName } from "../../../ts-runtime/src/trap.ts";
 import { FMA_SLOW_IMPORT } from "./fma.ts";
+import { FUSED_MADD_EXPORTS, MADD_PROBES } from "./fused-madd.ts";
 import { HOST_IMPORTS } from "./host-ops.ts";
 import { Vm3Trap } from "./instantiate.ts";
 import { STRING_EXPORTS } from "./string-ops.ts";
@@ -109,6 +110,8 @@ export class WasmGcProgram {
       },
     };
     exports = new wasm.Instance(this.#module, imports).exports;
+    const probe = exports[FUSED_MADD_EXPORTS.probe] as Fn;
+    if (MADD_PROBES.every(([a, b, c]) => Object.is(probe(a, b, c), fma(a, b, c)))) (exports[FUSED_MADD_EXPORTS.enable] as Fn)();
     return exports;
   }
 }
