@@ -1,6 +1,8 @@
 // What a vm3 subcommand needs from the process, so tests can run commands in
 // process and the dispatcher stays the only place that touches `process`.
-import { readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { renameSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 
 /** Exit codes of every vm3 command: 0 ok, 1 invalid program / errors, 2 usage. */
 export const Exit = { OK: 0, ERROR: 1, USAGE: 2 } as const;
@@ -11,6 +13,13 @@ export interface CliIo {
   err(text: string): void;
   readFile(path: string): Uint8Array;
   writeFile(path: string, data: string | Uint8Array): void;
+  /**
+   * Writes `data` to `path` all or nothing: to a new file in the same
+   * directory, then renamed over `path` (a rename within one file system is
+   * atomic), so a reader never sees a half-written file and an error leaves
+   * `path` as it was.
+   */
+  replaceFile(path: string, data: Uint8Array): void;
 }
 
 export const processIo: CliIo = {
@@ -18,6 +27,16 @@ export const processIo: CliIo = {
   err: (t) => void process.stderr.write(t),
   readFile: (p) => readFileSync(p),
   writeFile: (p, d) => writeFileSync(p, d),
+  replaceFile(path, data) {
+    const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+    try {
+      writeFileSync(temp, data, { flag: "wx" });
+      renameSync(temp, path);
+    } catch (e) {
+      rmSync(temp, { force: true });
+      throw e;
+    }
+  },
 };
 
 /** A subcommand: its help text and its body (arguments after the command name). */
@@ -25,7 +44,8 @@ export interface Command {
   name: string;
   summary: string;
   help: string;
-  run(args: string[], io: CliIo): Exit;
+  /** Asynchronous where a command loads a heavy module (the WasmGC emitter) only when used. */
+  run(args: string[], io: CliIo): Exit | Promise<Exit>;
 }
 
 /** Prints a usage error and the command's help to stderr; returns exit 2. */

@@ -3,6 +3,7 @@
 import type { LoadedProgram } from "../ir/load.ts";
 import { loadProgram } from "../ir/load.ts";
 import { IrParseError } from "../ir/errors.ts";
+import { validate } from "../ir/validate.ts";
 import type { CliIo } from "./io.ts";
 
 export function readProgram(io: CliIo, file: string): LoadedProgram | undefined {
@@ -22,4 +23,18 @@ export function readProgram(io: CliIo, file: string): LoadedProgram | undefined 
     }
     throw e;
   }
+}
+
+/**
+ * Reads PROG and runs the validator (ir.md §8.11) on it, as commands that
+ * execute or compile a program must (run and emit assume a valid program):
+ * every violation goes to stderr, one a line as `vm3 validate` prints them.
+ */
+export function readValidProgram(io: CliIo, file: string): LoadedProgram | undefined {
+  const loaded = readProgram(io, file);
+  if (loaded === undefined) return undefined;
+  const errors = validate(loaded.program, loaded.sourceMap === undefined ? {} : { sourceMap: loaded.sourceMap });
+  if (errors.length === 0) return loaded;
+  for (const e of errors) io.err(`${e.text}\n`);
+  return undefined;
 }

@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // The vm3 command line: `vm3 COMMAND [ARGS]`. Each command lives in its own
-// file; this is only the dispatcher. Exit codes: 0 ok, 1 invalid program or
-// other errors, 2 usage.
+// file; this is only the dispatcher. Exit codes: 0 ok, 1 invalid program,
+// other errors or a trap (vm3 run), 2 usage.
 import type { CliIo, Command } from "./io.ts";
 import { Exit, isHelp, processIo, usageError } from "./io.ts";
 import { validateCommand } from "./validate.ts";
 import { fmtCommand } from "./fmt.ts";
+import { runCommand } from "./run.ts";
+import { emitCommand } from "./emit.ts";
 
-export const COMMANDS: readonly Command[] = [validateCommand, fmtCommand];
+export const COMMANDS: readonly Command[] = [validateCommand, fmtCommand, runCommand, emitCommand];
 
 export function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -20,12 +22,12 @@ Commands:
 ${lines.join("\n")}
 
 Run 'vm3 COMMAND --help' for a command's usage.
-Exit status: 0 ok, 1 invalid program or error, 2 usage error.
+Exit status: 0 ok, 1 invalid program, error or (vm3 run) trap, 2 usage error.
 `;
 }
 
 /** Runs vm3 with `argv` (without node and the script); returns the exit code. */
-export function main(argv: string[], io: CliIo = processIo): Exit {
+export async function main(argv: string[], io: CliIo = processIo): Promise<Exit> {
   const [name, ...rest] = argv;
   if (name === undefined) {
     io.err(help());
@@ -38,7 +40,7 @@ export function main(argv: string[], io: CliIo = processIo): Exit {
   }
   const cmd = COMMANDS.find((c) => c.name === name);
   if (cmd === undefined) return usageError(io, undefined, `unknown command "${name}"`);
-  return cmd.run(rest, io);
+  return await cmd.run(rest, io);
 }
 
-if (import.meta.main) process.exitCode = main(process.argv.slice(2));
+if (import.meta.main) process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,73 @@
+// `vm3 emit PROG --target wasmgc [-O] -o OUT`: compiles a valid program to a
+// module file. WebAssembly GC is the only target this version has.
+import type { Command } from "./io.ts";
+import { Exit, isHelp, usageError } from "./io.ts";
+import { readValidProgram } from "./read-program.ts";
+import { emitForCli } from "./wasmgc-target.ts";
+
+const TARGETS = ["wasmgc"] as const;
+
+export const emitCommand: Command = {
+  name: "emit",
+  summary: "compile a program to a WebAssembly GC module",
+  help: `usage: vm3 emit PROG --target wasmgc [-O] -o OUT
+
+Validates PROG (ir.md §8.11; violations as 'vm3 validate' prints them) and
+compiles it for a target:
+  --target wasmgc   a WebAssembly GC module (.wasm) that exports each
+                    function that can be an entry (ir.md §8.9) under its name
+  -O                run binaryen's optimiser on the module
+  -o OUT            the file to write; it is replaced only once the module is
+                    complete (written beside it, then renamed)
+A one-line summary (the size in bytes) goes to stderr.
+Known targets: ${TARGETS.join(", ")}.
+
+Exit status: 0 ok, 1 invalid, unreadable or uncompilable program or a write
+error, 2 usage error.
+`,
+  async run(args, io) {
+    let target: string | undefined;
+    let optimize = false;
+    let out: string | undefined;
+    const files: string[] = [];
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i]!;
+      if (isHelp(a)) {
+        io.out(this.help);
+        return Exit.OK;
+      }
+      if (a === "--target" || a.startsWith("--target=")) {
+        target = a === "--target" ? args[++i] : a.slice("--target=".length);
+        if (target === undefined) return usageError(io, this, `--target needs a value (known targets: ${TARGETS.join(", ")})`);
+        if (!(TARGETS as readonly string[]).includes(target)) {
+          return usageError(io, this, `unknown target "${target}" (known targets: ${TARGETS.join(", ")})`);
+        }
+      } else if (a === "-O") {
+        optimize = true;
+      } else if (a === "-o") {
+        out = args[++i];
+        if (out === undefined) return usageError(io, this, "-o needs a file name");
+      } else if (a.startsWith("-")) {
+        return usageError(io, this, `unknown flag ${a}`);
+      } else {
+        files.push(a);
+      }
+    }
+    if (files.length !== 1) return usageError(io, this, files.length === 0 ? "missing PROG" : "one PROG expected");
+    if (target === undefined) return usageError(io, this, `missing --target (known targets: ${TARGETS.join(", ")})`);
+    if (out === undefined) return usageError(io, this, "missing -o OUT (the module is binary)");
+    const file = files[0]!;
+    const loaded = readValidProgram(io, file);
+    if (loaded === undefined) return Exit.ERROR;
+    const binary = await emitForCli(io, file, loaded.program, optimize);
+    if (binary === undefined) return Exit.ERROR;
+    try {
+      io.replaceFile(out, binary);
+    } catch (e) {
+      io.err(`vm3 emit: cannot write ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      return Exit.ERROR;
+    }
+    io.err(`vm3 emit: wrote ${out}: ${binary.length} bytes (${target}${optimize ? ", optimized" : ""})\n`);
+    return Exit.OK;
+  },
+};

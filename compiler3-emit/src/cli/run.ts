@@ -1,0 +1,167 @@
+// `vm3 run PROG [--backend interp|wasmgc] [--entry NAME] [-O0] [-- ARGS…]`:
+// runs one entry of a valid program and prints its result as ir.md §8.9
+// reports results, or the trap.
+import { formatF64, parseInt64 } from "../ir/literals.ts";
+import { type Func, type Program, resultType, Type } from "../ir/model.ts";
+import { typeText } from "../ir/types.ts";
+import { type RunResult, RunUsageError, runProgram } from "../../../ts-runtime/src/interp/run.ts";
+import type { Command } from "./io.ts";
+import { Exit, isHelp, usageError } from "./io.ts";
+import { readValidProgram } from "./read-program.ts";
+import { compileForCli, emitForCli } from "./wasmgc-target.ts";
+
+const BACKENDS = ["interp", "wasmgc"] as const;
+type Backend = (typeof BACKENDS)[number];
+
+/** ir.md §8.9: the result types an entry may have. */
+const ENTRY_RESULTS: readonly number[] = [Type.I64, Type.F64, Type.BOOL, Type.STR, Type.UNIT];
+
+export const runCommand: Command = {
+  name: "run",
+  summary: "run a program's entry and print its result (interpreter or WasmGC)",
+  help: `usage: vm3 run PROG [--backend interp|wasmgc] [--entry NAME] [-O0] [ARGS…] [-- ARGS…]
+
+Validates PROG (ir.md §8.11; violations as 'vm3 validate' prints them), runs
+its entry function (or NAME) with ARGS, one decimal int64 per parameter, on a
+fresh heap, and prints the result on stdout (ir.md §8.9), then a newline:
+  i64    in decimal
+  f64    as an f64 literal of ir-text.md (shortest round trip, -0, inf,
+         -inf; every NaN is the canonical NaN, printed nan)
+  bool   true or false
+  str    its text
+  unit   nothing (not even the newline)
+A trap prints "trap NAME (code N)" on stderr, with the site (func, block,
+value) when the backend knows it, and exits 1.
+
+  --backend interp   the reference interpreter (default)
+  --backend wasmgc   compile to WebAssembly GC and run it in this Node
+  --entry NAME       run function NAME instead of the program's entry; its
+                     parameters must all be i64 and its result one of the
+                     types above (ir.md §8.9)
+  -O0                with --backend wasmgc: skip binaryen's optimiser
+ARGS after '--' are always arguments; before it, a negative number such as
+-5 is an argument too.
+
+Exit status: 0 returned, 1 trapped or invalid, unreadable or uncompilable
+program, 2 usage error (including a bad or missing argument).
+`,
+  async run(args, io) {
+    let backend: Backend = "interp";
+    let entry: string | undefined;
+    let optimize = true;
+    const positional: string[] = [];
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i]!;
+      if (a === "--") {
+        positional.push(...args.slice(i + 1));
+        break;
+      }
+      if (isHelp(a)) {
+        io.out(this.help);
+        return Exit.OK;
+      }
+      if (a === "--backend" || a.startsWith("--backend=")) {
+        const v = a === "--backend" ? args[++i] : a.slice("--backend=".length);
+        if (v === undefined) return usageError(io, this, "--backend needs a value (interp or wasmgc)");
+        if (!(BACKENDS as readonly string[]).includes(v)) return usageError(io, this, `--backend ${v}: want interp or wasmgc`);
+        backend = v as Backend;
+      } else if (a === "--entry" || a.startsWith("--entry=")) {
+        entry = a === "--entry" ? args[++i] : a.slice("--entry=".length);
+        if (entry === undefined || entry === "") return usageError(io, this, "--entry needs a function name");
+      } else if (a === "-O0") {
+        optimize = false;
+      } else if (/^-[0-9]/.test(a)) {
+        positional.push(a); // a negative argument, not a flag
+      } else if (a.startsWith("-")) {
+        return usageError(io, this, `unknown flag ${a}`);
+      } else {
+        positional.push(a);
+      }
+    }
+    if (!optimize && backend !== "wasmgc") return usageError(io, this, "-O0 applies only to --backend wasmgc");
+    const [file, ...argTexts] = positional;
+    if (file === undefined) return usageError(io, this, "missing PROG");
+    const values: bigint[] = [];
+    for (const [i, text] of argTexts.entries()) {
+      const v = parseInt64(text);
+      if (typeof v === "string") return usageError(io, this, `argument ${i + 1}: ${v}`);
+      values.push(v);
+    }
+
+    const loaded = readValidProgram(io, file);
+    if (loaded === undefined) return Exit.ERROR;
+    const program = loaded.program;
+    const name = entry ?? program.entry;
+    const fn = program.functions.find((f) => f.name === name);
+    if (fn === undefined) {
+      return usageError(io, this, `--entry ${name}: no function named ${name} (functions: ${program.functions.map((f) => f.name).join(", ")})`);
+    }
+    const shape = entryProblem(program, fn);
+    if (shape !== undefined) return usageError(io, this, `--entry ${name}: ${shape}`);
+    if (values.length !== fn.params.length) {
+      return usageError(io, this, `${signature(program, fn)} takes ${plural(fn.params.length, "argument")}, got ${values.length}`);
+    }
+
+    let result: RunResult;
+    try {
+      if (backend === "interp") {
+        result = runProgram(program, { entry: name, args: values });
+      } else {
+        const binary = await emitForCli(io, file, program, optimize);
+        if (binary === undefined) return Exit.ERROR;
+        result = (await compileForCli(binary, program)).run(name, values);
+      }
+    } catch (e) {
+      // Checked above; a backend's own refusal (ir.md §8.9) is still a usage error.
+      if (e instanceof RunUsageError) return usageError(io, this, e.message);
+      throw e;
+    }
+    if (result.kind === "trap") {
+      const site = [result.function === "" ? "" : `func ${result.function}`, result.block < 0 ? "" : `b${result.block}`, result.value < 0 ? "" : `v${result.value}`]
+        .filter((p) => p !== "")
+        .join(": ");
+      io.err(`trap ${result.name} (code ${result.code})${site === "" ? "" : ` at ${site}`}\n`);
+      return Exit.ERROR;
+    }
+    const v = result.value;
+    switch (v.type) {
+      case "i64":
+        io.out(`${v.i64}\n`);
+        break;
+      case "f64":
+        // §8.9: the bit pattern, every NaN the canonical one; formatF64 prints it as ir-text.md's literal.
+        io.out(`${formatF64(Number.isNaN(v.f64) ? 0x7ff8_0000_0000_0000n : BigInt.asIntN(64, v.bits))}\n`);
+        break;
+      case "bool":
+        io.out(`${v.bool}\n`);
+        break;
+      case "str":
+        io.out(`${v.str}\n`);
+        break;
+      case "unit":
+        break;
+    }
+    return Exit.OK;
+  },
+};
+
+/** Why `fn` cannot be an entry (ir.md §8.9), or undefined. */
+function entryProblem(program: Program, fn: Func): string | undefined {
+  for (const id of fn.params) {
+    const t = fn.values[id]!;
+    if (t.type !== Type.I64) return `cannot be an entry: parameter v${id} is ${typeText(t, program.structs)}, not i64 (ir.md §8.9)`;
+  }
+  if (!ENTRY_RESULTS.includes(fn.result)) {
+    return `cannot be an entry: its result is ${typeText(resultType(fn), program.structs)}, not i64, f64, bool, str or unit (ir.md §8.9)`;
+  }
+  return undefined;
+}
+
+/** `fib_rec(v0: i64)`: names the parameters a wrong argument count is about. */
+function signature(program: Program, fn: Func): string {
+  return `${fn.name}(${fn.params.map((id) => `v${id}: ${typeText(fn.values[id]!, program.structs)}`).join(", ")})`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
