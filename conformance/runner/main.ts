@@ -17,7 +17,7 @@ import { TsRuntimeBackend } from "./ts-backend.ts";
 import { findVectorFiles, isProblem, loadVectorFile, type VectorFile } from "./vector-files.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
-const ALL_BACKENDS = ["ts-runtime", "go-host", "interp"] as const;
+const ALL_BACKENDS = ["ts-runtime", "go-host", "interp", "wasmgc-node"] as const;
 
 const HELP = `Usage: npm run conformance -- [options]
 
@@ -42,7 +42,10 @@ Backends:
                testee protocol (vm3-spec/conformance.md §6.4) with it over a
                pipe (ABI vectors, golden Cells)
   interp       the compiler3 IR reference interpreter (ts-runtime/src/interp),
-               in-process (program vectors)`;
+               in-process (program vectors)
+  wasmgc-node  each program emitted to WebAssembly GC (binaryen-optimized) and
+               run in this Node's engine, a fresh instance per vector (program
+               vectors; those expecting OUT_OF_MEMORY are skipped, ir.md §8.10)`;
 
 async function main(): Promise<number> {
   let args;
@@ -127,6 +130,16 @@ async function main(): Promise<number> {
         backends.push(new ProcessBackend("go-host", binary, [], timeout * 1000));
       } catch (e) {
         failEverything("go-host", ["abi", "golden"], (e as Error).message);
+      }
+    }
+    if (name === "wasmgc-node") {
+      // Loaded only when asked for: it pulls in binaryen (about 0.4 s), and an
+      // emitter that does not load fails this backend's cases, not the run.
+      try {
+        const { WasmGcNodeBackend } = await import("./wasmgc-backend.ts");
+        backends.push(new WasmGcNodeBackend({ optimize: true }));
+      } catch (e) {
+        failEverything("wasmgc-node", ["program"], `cannot load the WasmGC emitter: ${(e as Error).message}`);
       }
     }
   }
