@@ -52,7 +52,18 @@ export function isEntryShaped(program: Program, i: number): boolean {
 /** Inlining limits for -O: the runtime helpers are small and called in hot loops. */
 const INLINE = { always: 20, flexible: 80, oneCaller: 200 } as const;
 
+/** The module as binary Wasm. */
 export function emitWasmGc(program: Program, options: EmitOptions = {}): Uint8Array {
+  const m = emitWasmGcModule(program, options);
+  try {
+    return m.emitBinary();
+  } finally {
+    m.dispose();
+  }
+}
+
+/** The validated (and with `optimize`, optimised) binaryen module; the caller disposes it. */
+export function emitWasmGcModule(program: Program, options: EmitOptions = {}): binaryen.Module {
   const m = newWasmGcModule();
   try {
     m.setFeatures(m.getFeatures() | binaryen.Features.TailCall);
@@ -99,21 +110,47 @@ export function emitWasmGc(program: Program, options: EmitOptions = {}): Uint8Ar
       throw new EmitError(`the emitted module for entry ${program.entry} fails binaryen validation (reasons above on stderr): a compiler bug`);
     }
     if (options.optimize) {
-      binaryen.setOptimizeLevel(2);
-      binaryen.setShrinkLevel(0);
-      binaryen.setAlwaysInlineMaxSize(INLINE.always);
-      binaryen.setFlexibleInlineMaxSize(INLINE.flexible);
-      binaryen.setOneCallerInlineMaxSize(INLINE.oneCaller);
-      // The exact fma's emulation is long and rarely taken once the fused
-      // path is on (fused-madd.ts); inlined into a hot loop it costs
-      // registers, so it stays a call.
-      binaryen.setPassArgument("no-inline", FMA_FUNCTION);
-      m.runPasses(["no-inline"]);
-      m.optimize();
+      optimize(m);
       if (!m.validate()) throw new EmitError(`binaryen -O produced an invalid module for entry ${program.entry}`);
     }
-    return m.emitBinary();
-  } finally {
+    return m;
+  } catch (e) {
     m.dispose();
+    throw e;
+  }
+}
+
+/**
+ * binaryen -O2 with inlining limits raised for the runtime helpers. The
+ * limits are binaryen.js globals: they are restored afterwards so that other
+ * users of binaryen in the process see its defaults.
+ */
+function optimize(m: binaryen.Module): void {
+  const saved = {
+    level: binaryen.getOptimizeLevel(),
+    shrink: binaryen.getShrinkLevel(),
+    always: binaryen.getAlwaysInlineMaxSize(),
+    flexible: binaryen.getFlexibleInlineMaxSize(),
+    oneCaller: binaryen.getOneCallerInlineMaxSize(),
+    noInline: binaryen.getPassArgument("no-inline"),
+  };
+  try {
+    binaryen.setOptimizeLevel(2);
+    binaryen.setShrinkLevel(0);
+    binaryen.setAlwaysInlineMaxSize(INLINE.always);
+    binaryen.setFlexibleInlineMaxSize(INLINE.flexible);
+    binaryen.setOneCallerInlineMaxSize(INLINE.oneCaller);
+    // The exact fma's emulation is long and rarely taken once the fused path
+    // is on (fused-madd.ts); inlined into a hot loop it costs registers.
+    binaryen.setPassArgument("no-inline", FMA_FUNCTION);
+    m.runPasses(["no-inline"]);
+    m.optimize();
+  } finally {
+    binaryen.setOptimizeLevel(saved.level);
+    binaryen.setShrinkLevel(saved.shrink);
+    binaryen.setAlwaysInlineMaxSize(saved.always);
+    binaryen.setFlexibleInlineMaxSize(saved.flexible);
+    binaryen.setOneCallerInlineMaxSize(saved.oneCaller);
+    binaryen.setPassArgument("no-inline", saved.noInline);
   }
 }
