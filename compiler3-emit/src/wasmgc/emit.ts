@@ -14,6 +14,7 @@
 
 import type { Program } from "../ir/model.ts";
 import { OpCode, Type } from "../ir/model.ts";
+import { printText } from "../ir/text-printer.ts";
 import { installDivOps } from "./arith.ts";
 import { binaryen, newWasmGcModule } from "./binaryen.ts";
 import { installCellOps } from "./cell-ops.ts";
@@ -107,7 +108,9 @@ export function emitWasmGcModule(program: Program, options: EmitOptions = {}): b
       if (isEntryShaped(program, i)) m.addFunctionExport(cx.functionName(i), f.name);
     });
     if (!m.validate()) {
-      throw new EmitError(`the emitted module for entry ${program.entry} fails binaryen validation (reasons above on stderr): a compiler bug`);
+      throw new EmitError(
+        `the emitted module for entry ${program.entry} fails binaryen validation (reasons above on stderr): a compiler bug; the IR that caused it:\n${printText(program)}`,
+      );
     }
     if (options.optimize) {
       optimize(m);
