@@ -41,7 +41,9 @@ export async function instantiateWasmGc(
   binary: Uint8Array,
   extra: Record<string, Record<string, unknown>> = {},
 ): Promise<Record<string, unknown>> {
-  const { instance } = await wasm.instantiate(binary, { ...extra, ...vm3Imports() });
+  // Merge per namespace: `extra.vm3` adds to the trap import, never replaces it.
+  const base = vm3Imports();
+  const { instance } = await wasm.instantiate(binary, { ...extra, vm3: { ...extra.vm3, ...base.vm3 } });
   return instance.exports;
 }
 
