@@ -1,8 +1,10 @@
-// One IR function (ir.md §8.1, §8.7) as one Wasm function.
+// One IR function (ir.md §8.1, §8.7) as one Wasm function, for either target
+// (WasmGC, wasmgc.md §9.2; handle ABI, handle-abi.md §10.5–10.6). What a
+// value becomes is the target's (`FunctionTarget`); the function's shape is
+// common:
 //
 // - Locals: an IR parameter is the Wasm parameter of the same index (rule 5
-//   makes them values 0..k-1); every other non-unit value has its own local,
-//   typed by ir-types.ts (i64/f64 unboxed, bool i32, references nullable).
+//   makes them values 0..k-1); every other non-unit value has its own local.
 //   binaryen's optimiser coalesces them.
 // - Control flow: the CFG is structured by binaryen's Relooper (DESIGN.md
 //   §6: a proven method), which handles any CFG, irreducible included.
@@ -14,28 +16,52 @@
 // - A self tail call (TAIL_CALL of the function itself, §8.8) becomes a
 //   parallel move of its arguments into the parameters and a branch back to
 //   block 0: the corpus's tail-recursive kernels (lists_fill_sum, sum loops)
-//   run as Wasm loops instead of `return_call`s, in constant stack as §8.8
-//   requires. Block 0 is then a loop header, so the Relooper is entered
-//   through an empty block of its own.
+//   run as Wasm loops in constant stack. Block 0 is then a loop header, so
+//   the Relooper is entered through a prologue block of its own (which also
+//   holds the target's prologue code).
 
-import type { Func, Value } from "../ir/model.ts";
+import type { FullType, Func, Value } from "../ir/model.ts";
 import { OpCode, TermKind, Type } from "../ir/model.ts";
 import { dominators } from "../ir/cfg.ts";
-import { binaryen } from "./binaryen.ts";
-import type { EmitContext } from "./context.ts";
-import { valueType } from "./ir-types.ts";
-import { TrapCode, emitTrap } from "./trap.ts";
-import { translateValue, type ValueEnv } from "./values.ts";
+import { binaryen } from "../wasmgc/binaryen.ts";
+import { TrapCode, emitTrap } from "../wasmgc/trap.ts";
 
 type Expr = binaryen.ExpressionRef;
 
-export function emitFunction(cx: EmitContext, fnIndex: number): void {
-  const m = cx.module;
-  const fn: Func = cx.program.functions[fnIndex]!;
+export interface ValueEnv {
+  /** The local of SSA value `id`. */
+  get(id: number): Expr;
+  /** Sets the local of `v` (or evaluates a unit expression). */
+  def(v: Value, e: Expr): Expr;
+  /** A fresh local of type `t`, for the target's own bookkeeping. */
+  newLocal(t: binaryen.Type): number;
+  readonly fn: Func;
+  readonly fnIndex: number;
+}
+
+/** What one target makes of values, and where it adds its own code. */
+export interface FunctionTarget {
+  readonly module: binaryen.Module;
+  valueType(t: FullType): binaryen.Type;
+  functionName(i: number): string;
+  /** The statements of a value other than PARAM, PHI and a self TAIL_CALL. */
+  translateValue(env: ValueEnv, v: Value): Expr[];
+  /** Whether a TAIL_CALL of another function is a `return_call` (else `translateValue` makes it a call and the block returns its value). */
+  readonly returnCall: boolean;
+  /** Code once on entry, before block 0 (optional). */
+  prologue?(env: ValueEnv): Expr[];
+  /** Code right after `v` is defined: a value, a phi at its block's start, a parameter after the prologue and after a self tail call's move. */
+  afterDefine?(env: ValueEnv, v: Value): Expr[];
+  /** Code before every `return`. */
+  beforeReturn?(env: ValueEnv): Expr[];
+}
+
+export function emitFunction(target: FunctionTarget, fn: Func, fnIndex: number): void {
+  const m = target.module;
   const nParams = fn.params.length;
   const vars: binaryen.Type[] = [];
   const localOf: number[] = new Array<number>(fn.values.length).fill(-1);
-  const typeOf = (v: Value) => valueType(cx.types, v);
+  const typeOf = (v: FullType) => target.valueType(v);
   fn.values.forEach((v, id) => {
     if (id < nParams) {
       localOf[id] = id;
@@ -54,6 +80,7 @@ export function emitFunction(cx: EmitContext, fnIndex: number): void {
   const env: ValueEnv = {
     fn,
     fnIndex,
+    newLocal,
     get(id) {
       const l = localOf[id]!;
       if (l < 0) throw new Error(`func ${fn.name}: v${id} is unit and has no local`);
@@ -64,42 +91,54 @@ export function emitFunction(cx: EmitContext, fnIndex: number): void {
       return l < 0 ? e : m.local.set(l, e);
     },
   };
+  const after = (v: Value): Expr[] => target.afterDefine?.(env, v) ?? [];
+  const beforeReturn = (): Expr[] => target.beforeReturn?.(env) ?? [];
+  const params = fn.params.map((id) => fn.values[id]!);
 
   const dom = dominators(fn);
   const relooper = new binaryen.Relooper(m);
   const blocks = new Map<number, binaryen.RelooperBlockRef>();
-  const resultType = valueType(cx.types, { type: fn.result, elemType: fn.resultElemType, structId: fn.resultStructId });
+  const resultType = typeOf({ type: fn.result, elemType: fn.resultElemType, structId: fn.resultStructId });
+
+  // The prologue first: a target sets up its per-activation state there.
+  const prologue = [...(target.prologue?.(env) ?? []), ...params.flatMap(after)];
 
   /** Blocks ending in a self tail call, with the move of its arguments into the parameters. */
   const selfTail = new Map<number, Expr>();
   const paramMove = (call: Value): Expr => {
     const temps = call.args.map((id) => newLocal(typeOf(fn.values[id]!)));
     const reads = call.args.map((id, i) => m.local.set(temps[i]!, env.get(id)));
-    const writes = fn.params.map((p, i) => m.local.set(localOf[p]!, m.local.get(temps[i]!, typeOf(fn.values[p]!))));
-    return m.block(null, [...reads, ...writes]);
+    const writes = params.map((p, i) => m.local.set(localOf[p.id]!, m.local.get(temps[i]!, typeOf(p))));
+    return m.block(null, [...reads, ...writes, ...params.flatMap(after)]);
   };
 
   for (const block of fn.blocks) {
     if (!dom.reachable(block.id)) continue;
     const body: Expr[] = [];
-    let tail = false;
+    let returnCalled = false;
     for (const id of block.values) {
       const v = fn.values[id]!;
-      if (v.op === OpCode.PARAM || v.op === OpCode.PHI) continue;
-      tail = v.op === OpCode.TAIL_CALL;
-      if (tail && Number(v.const) === fnIndex) {
+      if (v.op === OpCode.PARAM) continue;
+      if (v.op === OpCode.PHI) {
+        body.push(...after(v));
+        continue;
+      }
+      if (v.op === OpCode.TAIL_CALL && Number(v.const) === fnIndex) {
         selfTail.set(block.id, paramMove(v));
+        returnCalled = true;
         continue;
       }
       try {
-        body.push(...translateValue(cx, env, v));
+        body.push(...target.translateValue(env, v));
+        if (v.op === OpCode.TAIL_CALL && target.returnCall) returnCalled = true;
+        else body.push(...after(v));
       } catch (e) {
         throw new Error(`func ${fn.name}: b${block.id}: v${id}: ${(e as Error).message}`);
       }
     }
     const term = block.term;
-    if (term.kind === TermKind.RETURN && !tail) {
-      body.push(fn.result === Type.UNIT ? m.return() : m.return(env.get(term.value)));
+    if (term.kind === TermKind.RETURN && !returnCalled) {
+      body.push(...beforeReturn(), fn.result === Type.UNIT ? m.return() : m.return(env.get(term.value)));
     } else if (term.kind === TermKind.UNREACHABLE) {
       body.push(emitTrap(m, TrapCode.UNREACHABLE));
     }
@@ -108,15 +147,13 @@ export function emitFunction(cx: EmitContext, fnIndex: number): void {
 
   /** The phi moves for the edge from → to (§8.7), as one expression or 0. */
   const moves = (from: number, to: number): Expr => {
-    const target = fn.blocks[to]!;
-    const phis = target.values.map((id) => fn.values[id]!).filter((v) => v.op === OpCode.PHI);
+    const phis = fn.blocks[to]!.values.map((id) => fn.values[id]!).filter((v) => v.op === OpCode.PHI);
     const pairs: [Value, number][] = [];
     for (const phi of phis) {
       for (let i = 0; i < phi.args.length; i += 2) {
         if (phi.args[i] === from) pairs.push([phi, phi.args[i + 1]!]);
       }
     }
-    if (pairs.length === 0) return 0;
     const phiIds = new Set(phis.map((p) => p.id));
     const reads: Expr[] = [];
     const writes: Expr[] = [];
@@ -151,15 +188,14 @@ export function emitFunction(cx: EmitContext, fnIndex: number): void {
   }
 
   let entry = blocks.get(0)!;
-  if (selfTail.size > 0) {
-    entry = relooper.addBlock(m.nop());
+  if (selfTail.size > 0 || prologue.length > 0) {
+    entry = relooper.addBlock(prologue.length === 0 ? m.nop() : m.block(null, prologue));
     relooper.addBranch(entry, blocks.get(0)!, 0, 0);
   }
   const labelHelper = newLocal(binaryen.i32);
   const body = relooper.renderAndDispose(entry, labelHelper);
-  const params = binaryen.createType(fn.params.map((id) => typeOf(fn.values[id]!)));
   // The Relooper's output may fall off its end after blocks that all return;
   // an `unreachable` there makes the body's type the result type.
   const full = resultType === binaryen.none ? body : m.block(null, [body, m.unreachable()], resultType);
-  m.addFunction(cx.functionName(fnIndex), params, resultType, vars, full);
+  m.addFunction(target.functionName(fnIndex), binaryen.createType(params.map(typeOf)), resultType, vars, full);
 }

@@ -20,15 +20,16 @@ import { binaryen, newWasmGcModule } from "./binaryen.ts";
 import { installCellOps } from "./cell-ops.ts";
 import type { EmitContext } from "./context.ts";
 import { FMA_FUNCTION, installFma } from "./fma.ts";
-import { emitFunction } from "./function.ts";
+import { emitFunction, type FunctionTarget } from "../wasm/function.ts";
 import { installFusedMadd } from "./fused-madd.ts";
 import { installHostOps } from "./host-ops.ts";
-import { shapeDescs } from "./ir-types.ts";
+import { shapeDescs, valueType } from "./ir-types.ts";
 import { installLifetime } from "./lifetime.ts";
 import { installListOps } from "./list-ops.ts";
 import { installMapOps } from "./map-ops.ts";
 import { buildRuntimeTypes } from "./runtime-types.ts";
 import { installStringOps } from "./string-ops.ts";
+import { translateValue } from "./values.ts";
 
 export interface EmitOptions {
   /** Run binaryen's optimiser (-O2, with inlining of the runtime functions). */
@@ -99,9 +100,16 @@ export function emitWasmGcModule(program: Program, options: EmitOptions = {}): b
         }
       });
     });
+    const target: FunctionTarget = {
+      module: m,
+      valueType: (t) => valueType(types, t),
+      functionName: cx.functionName,
+      translateValue: (env, v) => translateValue(cx, env, v),
+      returnCall: true,
+    };
     program.functions.forEach((f, i) => {
       try {
-        emitFunction(cx, i);
+        emitFunction(target, f, i);
       } catch (e) {
         throw new EmitError((e as Error).message);
       }

@@ -7,21 +7,13 @@ import type { FullType, Func, Value } from "../ir/model.ts";
 import { OpCode, Type } from "../ir/model.ts";
 import { ANY, I64 } from "../ir/types.ts";
 import { binaryen, i64Const } from "./binaryen.ts";
+import type { ValueEnv } from "../wasm/function.ts";
 import type { EmitContext } from "./context.ts";
 import { addHandleCast, scalarCellTypes } from "./handle-check.ts";
 import { gcTypeOf, heapKind, valueType } from "./ir-types.ts";
 import { TrapCode, trapIf } from "./trap.ts";
 
 type Expr = binaryen.ExpressionRef;
-
-export interface ValueEnv {
-  /** The local of SSA value `id`. */
-  get(id: number): Expr;
-  /** Sets the local of `v` (or evaluates a unit expression). */
-  def(v: Value, e: Expr): Expr;
-  readonly fn: Func;
-  readonly fnIndex: number;
-}
 
 const f64Scratch = new DataView(new ArrayBuffer(8));
 function f64FromBits(bits: bigint): number {
