@@ -110,6 +110,7 @@ func statsMismatch(want *vm3pb.StatsExpect, got *vm3pb.Stats) error {
 	field("heap_bytes", want.HeapBytes, got.GetHeapBytes())
 	field("pinned", want.Pinned, got.GetPinned())
 	field("scope_roots", want.ScopeRoots, got.GetScopeRoots())
+	field("frame_roots", want.FrameRoots, got.GetFrameRoots())
 	for _, wa := range want.GetArenas() {
 		var ga *vm3pb.ArenaStats
 		for _, a := range got.GetArenas() {

@@ -71,6 +71,9 @@ var signatures = map[vm3pb.Op]signature{
 	vm3pb.Op_I64ARR_GET:  {1, 1, resultCell},
 	vm3pb.Op_I64ARR_SET:  {2, 1, resultNone},
 	vm3pb.Op_I64ARR_PUSH: {2, 0, resultNone},
+	vm3pb.Op_FRAME_ENTER: {0, 1, resultInt},
+	vm3pb.Op_FRAME_ROOT:  {1, 2, resultNone},
+	vm3pb.Op_FRAME_EXIT:  {0, 1, resultNone},
 }
 
 // vectorError is a malformed vector (conformance.md §6.1 "Vector errors").

@@ -213,6 +213,12 @@ func (r *runner) apply(op vm3pb.Op, c []vm3.Cell, i []int64, host string) (*vm3p
 		return doneOut(h.I64ArrSet(c[0], i[0], c[1]))
 	case vm3pb.Op_I64ARR_PUSH:
 		return doneOut(h.I64ArrPush(c[0], c[1]))
+	case vm3pb.Op_FRAME_ENTER:
+		return intOut(h.FrameEnter(i[0]))
+	case vm3pb.Op_FRAME_ROOT:
+		return doneOut(h.FrameRoot(i[0], i[1], c[0]))
+	case vm3pb.Op_FRAME_EXIT:
+		return doneOut(h.FrameExit(i[0]))
 	}
 	return nil, vectorErrorf("%v is not a heap operation", op)
 }

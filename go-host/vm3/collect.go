@@ -34,11 +34,14 @@ func (h *Heap) collect(extra []Cell) uint64 {
 	return freed
 }
 
-// mark is step 1: the roots, then the work list until it is empty. Work
+// mark is step 1: the roots (scope roots, frame slots, extra, pins), then the work list until it is empty. Work
 // items are arena index << 32 | slot; a slot enters the list once, when it
 // is marked, so marking a million-list chain needs no recursion.
 func (h *Heap) mark(extra []Cell) {
 	for _, c := range h.roots {
+		h.visit(c)
+	}
+	for _, c := range h.frameSlots {
 		h.visit(c)
 	}
 	for _, c := range extra {

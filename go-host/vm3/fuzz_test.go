@@ -13,9 +13,10 @@ import (
 // results seen so far, forged from them, or from odd patterns, so stale,
 // wrong-arena and malformed Cells are common.
 type fuzzProgram struct {
-	data  []byte
-	cells []Cell
-	marks []int64
+	data   []byte
+	cells  []Cell
+	marks  []int64
+	fmarks []int64
 }
 
 func (p *fuzzProgram) byte() byte {
@@ -70,7 +71,7 @@ func (p *fuzzProgram) int() int64 {
 func (p *fuzzProgram) step(h *Heap) error {
 	var c Cell
 	var err error
-	switch op := p.byte() % 21; op {
+	switch op := p.byte() % 24; op {
 	case 0:
 		c, err = h.ListNew(p.int())
 	case 1:
@@ -118,6 +119,25 @@ func (p *fuzzProgram) step(h *Heap) error {
 	case 20:
 		c = p.cell()
 		err = c.Validate()
+	case 21:
+		var mark int64
+		if mark, err = h.FrameEnter(p.int()); err == nil {
+			p.fmarks = append(p.fmarks, mark)
+		}
+	case 22:
+		mark := p.int()
+		if len(p.fmarks) > 0 && p.byte()%4 != 0 {
+			mark = p.fmarks[int(p.byte())%len(p.fmarks)]
+		}
+		err = h.FrameRoot(mark, p.int(), p.cell())
+	case 23:
+		mark := p.int()
+		if len(p.fmarks) > 0 && p.byte()%4 != 0 {
+			mark = p.fmarks[len(p.fmarks)-1]
+		}
+		if err = h.FrameExit(mark); err == nil {
+			p.fmarks = p.fmarks[:len(p.fmarks)-1]
+		}
 	}
 	if err == nil && c != 0 && len(p.cells) < 64 {
 		p.cells = append(p.cells, c)
@@ -133,6 +153,8 @@ func FuzzHeapOps(f *testing.F) {
 	f.Add([]byte{1, 5, 2, 5, 2, 8, 0, 1, 1, 14, 15, 1, 17, 0, 13, 16, 7, 1, 12, 0, 13})
 	f.Add([]byte{2, 8, 0, 0, 4, 0, 0, 4, 0, 0, 4, 0, 0, 4, 0, 0, 9, 9, 9, 13})
 	f.Add([]byte{3, 0, 245, 4, 0, 1, 0, 241, 6, 0, 250, 11, 0, 12, 0, 13, 19, 246})
+	// Frames: enter(3), list_new, frame_root into slot 1, collect, overwrite, collect, exit.
+	f.Add([]byte{2, 21, 3, 0, 0, 22, 1, 0, 1, 0, 13, 22, 1, 0, 1, 216, 13, 23, 1, 21, 241, 22, 5, 7, 0})
 	f.Fuzz(runFuzzProgram)
 }
 

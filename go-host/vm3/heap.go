@@ -40,6 +40,11 @@ type Heap struct {
 	roots  []Cell
 	scopes []int
 
+	// frameSlots holds the slots of every open frame, frameBase each open
+	// frame's first index into it (collection.md §4.6, frame.go).
+	frameSlots []Cell
+	frameBase  []int
+
 	// AUTO's trigger (collection.md §4.5).
 	allocsSinceGC uint64
 	liveAfter     uint64

@@ -110,6 +110,13 @@ func snapshot(h *Heap) string {
 	for _, c := range h.roots {
 		b = append(b, byte(c), byte(c>>32))
 	}
+	b = append(b, 'F')
+	for _, base := range h.frameBase {
+		b = binary.LittleEndian.AppendUint32(b, uint32(base))
+	}
+	for _, c := range h.frameSlots {
+		b = binary.LittleEndian.AppendUint64(b, uint64(c))
+	}
 	return string(b)
 }
 

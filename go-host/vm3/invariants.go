@@ -10,7 +10,7 @@ import (
 // CheckInvariants verifies the heap's internal consistency: slot states and
 // the free list and quarantine agree, live / pinned / quarantined counts and
 // heap_bytes match the slots, payloads are empty unless alive, stored Cells
-// are valid, and the scope stack is well nested. Tests and the fuzzer call
+// are valid, and the scope and frame stacks are well nested. Tests and the fuzzer call
 // it after every operation; it is O(heap size).
 func (h *Heap) CheckInvariants() error {
 	var errs []error
@@ -39,6 +39,24 @@ func (h *Heap) CheckInvariants() error {
 	for k, c := range h.roots {
 		if why := c.invalid(); why != "" {
 			errs = append(errs, fmt.Errorf("root %d %v is invalid: %s", k, c, why))
+		}
+	}
+	prev = 0
+	for k, base := range h.frameBase {
+		if base < prev || base > len(h.frameSlots) {
+			errs = append(errs, fmt.Errorf("frame %d starts at slot %d (previous %d, %d slots)", k+1, base, prev, len(h.frameSlots)))
+		}
+		prev = base
+	}
+	if len(h.frameBase) == 0 && len(h.frameSlots) != 0 {
+		errs = append(errs, fmt.Errorf("%d frame slots with no frame open", len(h.frameSlots)))
+	}
+	if len(h.frameSlots) > MaxFrameTotal {
+		errs = append(errs, fmt.Errorf("%d frame slots exceed MaxFrameTotal", len(h.frameSlots)))
+	}
+	for k, c := range h.frameSlots {
+		if why := c.invalid(); why != "" {
+			errs = append(errs, fmt.Errorf("frame slot %d %v is invalid: %s", k, c, why))
 		}
 	}
 	return errors.Join(errs...)

@@ -11,6 +11,7 @@ func (h *Heap) Stats() *vm3pb.Stats {
 		SlotsFreed:  h.slotsFreed,
 		HeapBytes:   h.heapBytes,
 		ScopeRoots:  uint64(len(h.roots)),
+		FrameRoots:  uint64(len(h.frameSlots)),
 	}
 	for i := range h.arenas {
 		a := &h.arenas[i]

@@ -231,7 +231,9 @@ type Stats struct {
 	// Slots whose pin count is above zero now.
 	Pinned uint64 `protobuf:"varint,6,opt,name=pinned,proto3" json:"pinned,omitempty"`
 	// Entries on the scope root stack now.
-	ScopeRoots    uint64 `protobuf:"varint,7,opt,name=scope_roots,json=scopeRoots,proto3" json:"scope_roots,omitempty"`
+	ScopeRoots uint64 `protobuf:"varint,7,opt,name=scope_roots,json=scopeRoots,proto3" json:"scope_roots,omitempty"`
+	// Slots of all open frames now (collection.md §4.6).
+	FrameRoots    uint64 `protobuf:"varint,8,opt,name=frame_roots,json=frameRoots,proto3" json:"frame_roots,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -315,6 +317,13 @@ func (x *Stats) GetScopeRoots() uint64 {
 	return 0
 }
 
+func (x *Stats) GetFrameRoots() uint64 {
+	if x != nil {
+		return x.FrameRoots
+	}
+	return 0
+}
+
 var File_vm3_v1_heap_proto protoreflect.FileDescriptor
 
 const file_vm3_v1_heap_proto_rawDesc = "" +
@@ -330,7 +339,7 @@ const file_vm3_v1_heap_proto_rawDesc = "" +
 	"ArenaStats\x12#\n" +
 	"\x05arena\x18\x01 \x01(\x0e2\r.vm3.v1.ArenaR\x05arena\x12\x12\n" +
 	"\x04live\x18\x02 \x01(\x04R\x04live\x12\x14\n" +
-	"\x05total\x18\x03 \x01(\x04R\x05total\"\xf0\x01\n" +
+	"\x05total\x18\x03 \x01(\x04R\x05total\"\x91\x02\n" +
 	"\x05Stats\x12*\n" +
 	"\x06arenas\x18\x01 \x03(\v2\x12.vm3.v1.ArenaStatsR\x06arenas\x12 \n" +
 	"\vcollections\x18\x02 \x01(\x04R\vcollections\x12\x1f\n" +
@@ -341,7 +350,9 @@ const file_vm3_v1_heap_proto_rawDesc = "" +
 	"heap_bytes\x18\x05 \x01(\x04R\theapBytes\x12\x16\n" +
 	"\x06pinned\x18\x06 \x01(\x04R\x06pinned\x12\x1f\n" +
 	"\vscope_roots\x18\a \x01(\x04R\n" +
-	"scopeRoots*C\n" +
+	"scopeRoots\x12\x1f\n" +
+	"\vframe_roots\x18\b \x01(\x04R\n" +
+	"frameRoots*C\n" +
 	"\aVariant\x12\x17\n" +
 	"\x13VARIANT_UNSPECIFIED\x10\x00\x12\b\n" +
 	"\x04STUB\x10\x01\x12\v\n" +

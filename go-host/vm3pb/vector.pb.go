@@ -78,6 +78,12 @@ const (
 	Op_I64ARR_GET  Op = 40
 	Op_I64ARR_SET  Op = 41
 	Op_I64ARR_PUSH Op = 42
+	// Frames (collection.md §4.6): FRAME_ENTER takes ints [slots] and gives
+	// the mark (an integer); FRAME_ROOT takes ints [mark, slot] and cells [c];
+	// FRAME_EXIT takes ints [mark].
+	Op_FRAME_ENTER Op = 43
+	Op_FRAME_ROOT  Op = 44
+	Op_FRAME_EXIT  Op = 45
 )
 
 // Enum value maps for Op.
@@ -126,6 +132,9 @@ var (
 		40: "I64ARR_GET",
 		41: "I64ARR_SET",
 		42: "I64ARR_PUSH",
+		43: "FRAME_ENTER",
+		44: "FRAME_ROOT",
+		45: "FRAME_EXIT",
 	}
 	Op_value = map[string]int32{
 		"OP_UNSPECIFIED": 0,
@@ -171,6 +180,9 @@ var (
 		"I64ARR_GET":     40,
 		"I64ARR_SET":     41,
 		"I64ARR_PUSH":    42,
+		"FRAME_ENTER":    43,
+		"FRAME_ROOT":     44,
+		"FRAME_EXIT":     45,
 	}
 )
 
@@ -325,6 +337,7 @@ type StatsExpect struct {
 	HeapBytes     *uint64                `protobuf:"varint,5,opt,name=heap_bytes,json=heapBytes,proto3,oneof" json:"heap_bytes,omitempty"`
 	Pinned        *uint64                `protobuf:"varint,6,opt,name=pinned,proto3,oneof" json:"pinned,omitempty"`
 	ScopeRoots    *uint64                `protobuf:"varint,7,opt,name=scope_roots,json=scopeRoots,proto3,oneof" json:"scope_roots,omitempty"`
+	FrameRoots    *uint64                `protobuf:"varint,8,opt,name=frame_roots,json=frameRoots,proto3,oneof" json:"frame_roots,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -404,6 +417,13 @@ func (x *StatsExpect) GetPinned() uint64 {
 func (x *StatsExpect) GetScopeRoots() uint64 {
 	if x != nil && x.ScopeRoots != nil {
 		return *x.ScopeRoots
+	}
+	return 0
+}
+
+func (x *StatsExpect) GetFrameRoots() uint64 {
+	if x != nil && x.FrameRoots != nil {
+		return *x.FrameRoots
 	}
 	return 0
 }
@@ -539,7 +559,7 @@ type Expect_Cell struct {
 
 type Expect_Int struct {
 	// The step's integer result (LIST_LEN, STRUCT_LEN, COLLECT, SCOPE_ENTER,
-	// STR_LEN, MAP_LEN, F64ARR_LEN, I64ARR_LEN).
+	// STR_LEN, MAP_LEN, F64ARR_LEN, I64ARR_LEN, FRAME_ENTER).
 	Int int64 `protobuf:"varint,3,opt,name=int,proto3,oneof"`
 }
 
@@ -923,7 +943,7 @@ const file_vm3_v1_vector_proto_rawDesc = "" +
 	"\x04live\x18\x02 \x01(\x04H\x00R\x04live\x88\x01\x01\x12\x19\n" +
 	"\x05total\x18\x03 \x01(\x04H\x01R\x05total\x88\x01\x01B\a\n" +
 	"\x05_liveB\b\n" +
-	"\x06_total\"\xf4\x02\n" +
+	"\x06_total\"\xaa\x03\n" +
 	"\vStatsExpect\x120\n" +
 	"\x06arenas\x18\x01 \x03(\v2\x18.vm3.v1.ArenaStatsExpectR\x06arenas\x12%\n" +
 	"\vcollections\x18\x02 \x01(\x04H\x00R\vcollections\x88\x01\x01\x12$\n" +
@@ -934,13 +954,16 @@ const file_vm3_v1_vector_proto_rawDesc = "" +
 	"heap_bytes\x18\x05 \x01(\x04H\x03R\theapBytes\x88\x01\x01\x12\x1b\n" +
 	"\x06pinned\x18\x06 \x01(\x04H\x04R\x06pinned\x88\x01\x01\x12$\n" +
 	"\vscope_roots\x18\a \x01(\x04H\x05R\n" +
-	"scopeRoots\x88\x01\x01B\x0e\n" +
+	"scopeRoots\x88\x01\x01\x12$\n" +
+	"\vframe_roots\x18\b \x01(\x04H\x06R\n" +
+	"frameRoots\x88\x01\x01B\x0e\n" +
 	"\f_collectionsB\x0e\n" +
 	"\f_slots_freedB\x0e\n" +
 	"\f_quarantinedB\r\n" +
 	"\v_heap_bytesB\t\n" +
 	"\a_pinnedB\x0e\n" +
-	"\f_scope_roots\"\x81\x02\n" +
+	"\f_scope_rootsB\x0e\n" +
+	"\f_frame_roots\"\x81\x02\n" +
 	"\x06Expect\x12&\n" +
 	"\x04trap\x18\x01 \x01(\x0e2\x10.vm3.v1.TrapCodeH\x00R\x04trap\x12'\n" +
 	"\x04cell\x18\x02 \x01(\v2\x11.vm3.v1.CellValueH\x00R\x04cell\x12\x12\n" +
@@ -979,7 +1002,7 @@ const file_vm3_v1_vector_proto_rawDesc = "" +
 	"\x05_bits\"P\n" +
 	"\x0eGoldenCellFile\x12\x14\n" +
 	"\x05suite\x18\x01 \x01(\tR\x05suite\x12(\n" +
-	"\x05cells\x18\x02 \x03(\v2\x12.vm3.v1.GoldenCellR\x05cells*\xf0\x04\n" +
+	"\x05cells\x18\x02 \x03(\v2\x12.vm3.v1.GoldenCellR\x05cells*\xa1\x05\n" +
 	"\x02Op\x12\x12\n" +
 	"\x0eOP_UNSPECIFIED\x10\x00\x12\f\n" +
 	"\bLIST_NEW\x10\x01\x12\f\n" +
@@ -1041,7 +1064,12 @@ const file_vm3_v1_vector_proto_rawDesc = "" +
 	"I64ARR_GET\x10(\x12\x0e\n" +
 	"\n" +
 	"I64ARR_SET\x10)\x12\x0f\n" +
-	"\vI64ARR_PUSH\x10*B)Z'github.com/vm3-bridge/vm3/go-host/vm3pbb\x06proto3"
+	"\vI64ARR_PUSH\x10*\x12\x0f\n" +
+	"\vFRAME_ENTER\x10+\x12\x0e\n" +
+	"\n" +
+	"FRAME_ROOT\x10,\x12\x0e\n" +
+	"\n" +
+	"FRAME_EXIT\x10-B)Z'github.com/vm3-bridge/vm3/go-host/vm3pbb\x06proto3"
 
 var (
 	file_vm3_v1_vector_proto_rawDescOnce sync.Once
