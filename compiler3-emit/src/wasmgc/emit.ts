@@ -13,7 +13,8 @@
 // reasons, never a silently bad .wasm.
 
 import type { Program } from "../ir/model.ts";
-import { OpCode, Type } from "../ir/model.ts";
+import { isEntryShaped } from "../ir/entry.ts";
+import { OpCode } from "../ir/model.ts";
 import { printText } from "../ir/text-printer.ts";
 import { installDivOps } from "./arith.ts";
 import { binaryen, newWasmGcModule } from "./binaryen.ts";
@@ -43,13 +44,6 @@ export class EmitError extends Error {
 
 /** Internal names; the export of an entry function is its IR name. */
 const fnName = (i: number, name: string) => `f${i}.${name}`;
-
-/** Entries (ir.md §8.9): all parameters i64, result i64, f64, bool, str or unit. */
-export function isEntryShaped(program: Program, i: number): boolean {
-  const f = program.functions[i]!;
-  const okResult = [Type.I64, Type.F64, Type.BOOL, Type.STR, Type.UNIT].includes(f.result as never);
-  return okResult && f.params.every((id) => f.values[id]!.type === Type.I64);
-}
 
 /** Inlining limits for -O: the runtime helpers are small and called in hot loops. */
 const INLINE = { always: 20, flexible: 80, oneCaller: 200 } as const;
