@@ -82,7 +82,10 @@ export type OpName =
   | "I64ARR_LEN"
   | "I64ARR_GET"
   | "I64ARR_SET"
-  | "I64ARR_PUSH";
+  | "I64ARR_PUSH"
+  | "FRAME_ENTER"
+  | "FRAME_ROOT"
+  | "FRAME_EXIT";
 
 export type VariantName = "VARIANT_UNSPECIFIED" | "STUB" | "MINIMAL" | "AUTO";
 
@@ -132,6 +135,7 @@ export interface Stats {
   heapBytes?: bigint;
   pinned?: bigint;
   scopeRoots?: bigint;
+  frameRoots?: bigint;
 }
 
 export interface ArenaStatsExpect {
@@ -148,6 +152,7 @@ export interface StatsExpect {
   heapBytes?: bigint;
   pinned?: bigint;
   scopeRoots?: bigint;
+  frameRoots?: bigint;
 }
 
 export interface Expect {

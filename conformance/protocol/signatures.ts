@@ -55,6 +55,9 @@ export const SIGNATURES: Readonly<Record<Exclude<OpName, "OP_UNSPECIFIED">, Sign
   I64ARR_GET: { spec: "i64arr_get", cells: 1, ints: 1, result: "cell" },
   I64ARR_SET: { spec: "i64arr_set", cells: 2, ints: 1, result: "none" },
   I64ARR_PUSH: { spec: "i64arr_push", cells: 2, ints: 0, result: "none" },
+  FRAME_ENTER: { spec: "frame_enter", cells: 0, ints: 1, result: "int" },
+  FRAME_ROOT: { spec: "frame_root", cells: 1, ints: 2, result: "none" },
+  FRAME_EXIT: { spec: "frame_exit", cells: 0, ints: 1, result: "none" },
 };
 
 /** A malformed vector (conformance.md §6.1 "Vector errors"). */

@@ -90,7 +90,7 @@ function expectedCell(value: CellValue, bindings: Map<string, Cell>, loopBound: 
 
 function statsMismatch(want: StatsExpect, got: Stats): string | undefined {
   const wrong: string[] = [];
-  for (const key of ["collections", "slotsFreed", "quarantined", "heapBytes", "pinned", "scopeRoots"] as const) {
+  for (const key of ["collections", "slotsFreed", "quarantined", "heapBytes", "pinned", "scopeRoots", "frameRoots"] as const) {
     const w = want[key];
     if (w !== undefined && w !== (got[key] ?? 0n)) wrong.push(`${key} ${got[key] ?? 0n} (expected ${w})`);
   }
@@ -127,7 +127,7 @@ function statsText(s: Stats): string {
   const arenas = (s.arenas ?? []).map((a) => `${(a.arena ?? "").slice(6).toLowerCase()} ${a.live ?? 0n}/${a.total ?? 0n}`);
   return (
     `{live/total ${arenas.join(", ")}; collections ${s.collections ?? 0n}, freed ${s.slotsFreed ?? 0n}, ` +
-    `quarantined ${s.quarantined ?? 0n}, bytes ${s.heapBytes ?? 0n}, pinned ${s.pinned ?? 0n}, scope roots ${s.scopeRoots ?? 0n}}`
+    `quarantined ${s.quarantined ?? 0n}, bytes ${s.heapBytes ?? 0n}, pinned ${s.pinned ?? 0n}, scope roots ${s.scopeRoots ?? 0n}, frame roots ${s.frameRoots ?? 0n}}`
   );
 }
 

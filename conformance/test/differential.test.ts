@@ -1,5 +1,5 @@
 // Differential property test (issue 2): random operation sequences — with
-// frees, collections, scopes, pins, limits, and deliberately stale, forged or
+// frees, collections, scopes, frames, pins, limits, and deliberately stale, forged or
 // malformed Cells — run on the TS runtime in-process and on the Go testee over
 // the protocol; the two traces must be identical step for step.
 //
@@ -43,6 +43,13 @@ const cellValue: fc.Arbitrary<CellValue> = fc.oneof(
   { weight: 1, arbitrary: fc.double().map((f64) => ({ f64 })) },
   { weight: 1, arbitrary: fc.boolean().map((bool) => ({ bool })) },
   { weight: 2, arbitrary: fc.constant({ null: true }) },
+);
+
+// Frame marks and slots: mostly small (so they name open frames and slots),
+// some far outside int32 and at the int64 extremes.
+const frameInt = fc.oneof(
+  { weight: 8, arbitrary: fc.integer({ min: -1, max: 4 }).map(BigInt) },
+  { weight: 1, arbitrary: fc.constantFrom(65536n, 65537n, 2n ** 32n + 1n, 2n ** 53n + 1n, 2n ** 63n - 1n, -(2n ** 63n)) },
 );
 
 // Mostly valid indexes and lengths, some just outside, a few extreme.
@@ -105,6 +112,10 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     { weight: 2, arbitrary: fc.record({ c: cellValue, v: cellValue, i: smallInt }).map(({ c, v, i }): Step => ({ op: `${p}_SET`, cells: [c, v], ints: [i] })) },
     { weight: 3, arbitrary: fc.record({ c: cellValue, v: cellValue }).map(({ c, v }): Step => ({ op: `${p}_PUSH`, cells: [c, v] })) },
   ]),
+  // Frames (collection.md §4.6).
+  { weight: 3, arbitrary: frameInt.map((n): Step => ({ op: "FRAME_ENTER", ints: [n] })) },
+  { weight: 5, arbitrary: fc.record({ m: frameInt, s: frameInt, c: cellValue }).map(({ m, s, c }): Step => ({ op: "FRAME_ROOT", ints: [m, s], cells: [c] })) },
+  { weight: 1, arbitrary: frameInt.map((m): Step => ({ op: "FRAME_EXIT", ints: [m] })) },
 );
 
 // Limits are small often enough to be hit, and absent often enough that the

@@ -197,6 +197,14 @@ function apply(heap: Heap, op: Exclude<Step["op"], undefined>, c: Cell[], i: num
     case "I64ARR_PUSH":
       heap.i64arrPush(c[0]!, c[1]!);
       return { done: true };
+    case "FRAME_ENTER":
+      return { int: BigInt(heap.frameEnter(i[0]!)) };
+    case "FRAME_ROOT":
+      heap.frameRoot(i[0]!, i[1]!, c[0]!);
+      return { done: true };
+    case "FRAME_EXIT":
+      heap.frameExit(i[0]!);
+      return { done: true };
     case "LOOP":
     case "OP_UNSPECIFIED":
       throw new VectorError(`${op} is not a heap operation`);
@@ -231,6 +239,7 @@ export function statsMessage(s: HeapStats): Stats {
     heapBytes: BigInt(s.heapBytes),
     pinned: BigInt(s.pinned),
     scopeRoots: BigInt(s.scopeRoots),
+    frameRoots: BigInt(s.frameRoots),
   };
 }
 

@@ -2,6 +2,7 @@
 import type { Cell } from "./cell.ts";
 import { HI, LO, TAG_HANDLE, word, word64 } from "./cell-bits.ts";
 import { ALIVE, type ArenaStore, type Cells, QUARANTINED } from "./arena-store.ts";
+import type { FrameStack } from "./frames.ts";
 import { releaseQuarantine } from "./quarantine.ts";
 
 export interface Sweep {
@@ -14,17 +15,20 @@ export interface Sweep {
 /**
  * Runs mark, quarantine release and sweep over `stores` (the heap arenas in
  * number order; `byArena` indexes them by arena number). Roots are the scope
- * root stack, pinned slots and `extra` (an AUTO collection's operation
- * arguments, collection.md §4.1). Counters are the caller's (step 4).
+ * root stack, the slots of the open frames, pinned slots and `extra` (an AUTO
+ * collection's operation arguments, collection.md §4.1). Counters are the
+ * caller's (step 4).
  */
 export function collectGarbage(
   stores: readonly ArenaStore<unknown>[],
   byArena: readonly (ArenaStore<unknown> | undefined)[],
   rootCells: readonly Cell[],
+  frames: FrameStack,
   extra: readonly Cell[],
 ): Sweep {
   const marker = new Marker(stores, byArena);
   for (const c of rootCells) marker.visit(c);
+  frames.forEach((c) => marker.visit(c));
   for (const c of extra) marker.visit(c);
   for (const store of stores) {
     if (store.pinnedSlots === 0) continue;

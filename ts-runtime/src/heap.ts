@@ -2,10 +2,11 @@
 // operations.md §3.2 with its checks in the spec's order.
 import { Arena } from "./arena.ts";
 import { ALIVE, ArenaStore, type Cells } from "./arena-store.ts";
-import { type Cell, CELL_NULL } from "./cell.ts";
+import { badCell, type Cell, CELL_NULL } from "./cell.ts";
 import { classify, HI, inRange, KIND_BAD, KIND_SMALL_INT, LO, pack, TAG_HANDLE, word, word64 } from "./cell-bits.ts";
 import { handleTrap, outOfBounds, type StoresByArena, valueTrap } from "./checks.ts";
 import { collectGarbage } from "./collector.ts";
+import { FrameStack, MAX_FRAME_SLOTS, MAX_FRAME_TOTAL } from "./frames.ts";
 import { type HeapConfig, type ResolvedConfig, resolveConfig } from "./heap-config.ts";
 import { checkHeapInvariants } from "./invariants.ts";
 import type { HeapCore } from "./heap-core.ts";
@@ -54,6 +55,7 @@ export class Heap {
   /** Indexed by arena number; undefined for arenas this version does not implement. */
   readonly #byArena: StoresByArena;
   readonly #roots = new RootStack();
+  readonly #frames = new FrameStack();
 
   #heapBytes = 0;
   #collections = 0;
@@ -269,6 +271,48 @@ export class Heap {
     this.#roots.exit();
   }
 
+  // ---- Frames (collection.md §4.6, frames.ts) ---------------------------
+
+  /**
+   * Opens a frame of `slots` null slots; → its mark, the number of frames
+   * open after it opened. `slots` not an integer in [0, 2^16] is
+   * BAD_ARGUMENT; more than 2^24 slots in all open frames OUT_OF_MEMORY.
+   */
+  frameEnter(slots: number): number {
+    if (!(Number.isInteger(slots) && slots >= 0 && slots <= MAX_FRAME_SLOTS)) {
+      throw new Trap(TrapCode.BAD_ARGUMENT, "frame_enter", `slots ${slots} outside [0, ${MAX_FRAME_SLOTS}]`);
+    }
+    const open = this.#frames.size;
+    if (open + slots > MAX_FRAME_TOTAL) {
+      throw new Trap(TrapCode.OUT_OF_MEMORY, "frame_enter", `open frames hold ${open} slots, ${slots} more would exceed ${MAX_FRAME_TOTAL}`);
+    }
+    return this.#frames.enter(slots);
+  }
+
+  /**
+   * Slot `slot` of the open frame `mark` := c. Checks, in order: mark names
+   * no open frame → SCOPE_MISMATCH; slot outside the frame → OUT_OF_BOUNDS;
+   * c not valid → BAD_CELL. A scalar or a stale handle is kept (it marks nothing).
+   */
+  frameRoot(mark: number, slot: number, c: Cell): void {
+    const n = this.#frames.slotsOf(mark);
+    if (n < 0) throw new Trap(TrapCode.SCOPE_MISMATCH, "frame_root", `mark ${mark} names no open frame (${this.#frames.depth} open)`);
+    if (!(slot >= 0 && slot < n && (slot | 0) === slot)) throw outOfBounds("frame_root", slot, n);
+    if (!inRange(c)) throw badCell("frame_root", c);
+    word64[0] = c;
+    if (classify(word[HI]!, word[LO]!) === KIND_BAD) throw badCell("frame_root", c);
+    this.#frames.set(mark, slot, c);
+  }
+
+  /** Closes the innermost frame, whose mark must be `mark` (else SCOPE_MISMATCH), dropping its slots. */
+  frameExit(mark: number): void {
+    const depth = this.#frames.depth;
+    if (mark !== depth || depth === 0) {
+      throw new Trap(TrapCode.SCOPE_MISMATCH, "frame_exit", depth === 0 ? `mark ${mark} but no frame is open` : `mark ${mark} but the innermost frame is ${depth}`);
+    }
+    this.#frames.exit();
+  }
+
   // ---- Pins ---------------------------------------------------------------
 
   pin(h: Cell): void {
@@ -312,16 +356,17 @@ export class Heap {
       heapBytes: this.#heapBytes,
       pinned,
       scopeRoots: this.#roots.cells.length,
+      frameRoots: this.#frames.size,
     };
   }
 
   /**
    * Throws an Error naming the first broken internal invariant (free list,
-   * quarantine, states, live and pin counts, heap_bytes, scopes). For tests
+   * quarantine, states, live and pin counts, heap_bytes, scopes, frames). For tests
    * and fuzzing; costs a walk over every slot.
    */
   checkInvariants(): void {
-    checkHeapInvariants(this.#stores, this.#roots, this.#heapBytes, this.#stub);
+    checkHeapInvariants(this.#stores, this.#roots, this.#frames, this.#heapBytes, this.#stub);
   }
 
   // ---- Internals ----------------------------------------------------------
@@ -422,7 +467,7 @@ export class Heap {
 
   /** A collection with `extra` roots and its step-4 bookkeeping; → slots freed. */
   #collect(extra: readonly Cell[]): number {
-    const { freed, freedBytes } = collectGarbage(this.#stores, this.#byArena, this.#roots.cells, extra);
+    const { freed, freedBytes } = collectGarbage(this.#stores, this.#byArena, this.#roots.cells, this.#frames, extra);
     this.#heapBytes -= freedBytes;
     this.#collections++;
     this.#slotsFreed += freed;

@@ -2,10 +2,11 @@
 import { Arena } from "./arena.ts";
 import { ALIVE, type ArenaStore, type Cells, DEAD, FREE, NO_SLOT, QUARANTINED } from "./arena-store.ts";
 import { classify, HI, inRange, KIND_BAD, KIND_F64, KIND_INT48, KIND_SMALL_INT, LO, word, word64 } from "./cell-bits.ts";
+import { type FrameStack, MAX_FRAME_TOTAL } from "./frames.ts";
 import type { RootStack } from "./roots.ts";
 
 /** Throws an Error naming the first broken invariant. */
-export function checkHeapInvariants(stores: readonly ArenaStore<unknown>[], roots: RootStack, heapBytes: number, stub: boolean): void {
+export function checkHeapInvariants(stores: readonly ArenaStore<unknown>[], roots: RootStack, frames: FrameStack, heapBytes: number, stub: boolean): void {
   let bytes = 0;
   for (const store of stores) bytes += checkStore(store, stub);
   if (bytes !== heapBytes) fail(`heap_bytes is ${heapBytes} but the live slots account for ${bytes}`);
@@ -15,6 +16,20 @@ export function checkHeapInvariants(stores: readonly ArenaStore<unknown>[], root
     previous = height;
   }
   roots.cells.forEach((c, i) => checkCell(c, `root ${i}`));
+  previous = 0;
+  for (const base of frames.bases) {
+    if (base < previous || base > frames.size) fail(`frame bases ${frames.bases.join(",")} do not fit ${frames.size} frame slots`);
+    previous = base;
+  }
+  if (frames.depth === 0 && frames.size !== 0) fail(`${frames.size} frame slots with no frame open`);
+  if (frames.size > MAX_FRAME_TOTAL) fail(`${frames.size} frame slots exceed MAX_FRAME_TOTAL`);
+  let i = 0;
+  frames.forEach((c) => {
+    // A BigUint64Array holds only 64-bit patterns: classify alone (and no detail string per slot).
+    word64[0] = c;
+    if (classify(word[HI]!, word[LO]!) === KIND_BAD) checkCell(c, `frame slot ${i}`);
+    i++;
+  });
 }
 
 /** Checks one arena; → the accounted bytes of its live slots. */

@@ -24,4 +24,6 @@ export interface HeapStats {
   pinned: number;
   /** Entries on the scope root stack now. */
   scopeRoots: number;
+  /** Slots of all open frames now (collection.md §4.6). */
+  frameRoots: number;
 }

@@ -10,6 +10,7 @@ const OPS = [
   "structNew", "structLen", "structGet", "structSet",
   "hostNew", "hostGet", "free", "collect",
   "scopeEnter", "scopeRoot", "scopeExit", "pin", "unpin", "pinCount",
+  "frameEnter", "frameRoot", "frameExit",
 ] as const;
 
 const intArg = fc.oneof(
@@ -70,6 +71,9 @@ function run(heap: Heap, pool: Cell[], s: Step): void {
     case "pin": heap.pin(a); break;
     case "unpin": heap.unpin(a); break;
     case "pinCount": heap.pinCount(a); break;
+    case "frameEnter": heap.frameEnter(s.i); break;
+    case "frameRoot": heap.frameRoot(Math.abs(s.i) % 3, s.i, a); break;
+    case "frameExit": heap.frameExit(s.i); break;
   }
 }
 

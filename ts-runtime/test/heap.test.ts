@@ -62,6 +62,7 @@ describe("allocation and the free list", () => {
       heapBytes: 16,
       pinned: 0,
       scopeRoots: 0,
+      frameRoots: 0,
     });
   });
 
