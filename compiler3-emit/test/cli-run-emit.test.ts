@@ -11,6 +11,7 @@ import { describe, expect, test } from "vitest";
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const corpus = (n: string): string => `conformance/programs/corpus/${n}`;
 const traps = (n: string): string => `conformance/programs/traps/${n}`;
+const heapProgram = (n: string): string => `conformance/programs/heap/${n}`;
 
 function vm3(...args: string[]): { code: number | null; out: string; err: string } {
   const r = spawnSync(process.execPath, ["compiler3-emit/src/cli/vm3.ts", ...args], { cwd: repo, encoding: "utf8" });
@@ -32,11 +33,11 @@ describe("help", () => {
     const r = vm3("--help");
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/run\s+run a program's entry/);
-    expect(r.out).toMatch(/emit\s+compile a program to a WebAssembly GC module/);
+    expect(r.out).toMatch(/emit\s+compile a program to a WebAssembly GC or handle-ABI module/);
   });
   test.each([
     ["run", "usage: vm3 run PROG [--backend interp|wasmgc]"],
-    ["emit", "usage: vm3 emit PROG --target wasmgc [-O] -o OUT"],
+    ["emit", "usage: vm3 emit PROG --target wasmgc|handle-abi [-O] -o OUT"],
   ])("vm3 %s --help", (cmd, usage) => {
     const r = vm3(cmd, "--help");
     expect(r).toMatchObject({ code: 0, err: "" });
@@ -136,6 +137,19 @@ describe("vm3 emit", () => {
     expect(readdirSync(dir)).toEqual(["fib.wasm"]); // no temp file left beside it
   });
 
+  test.each([[[]], [["-O"]]])("writes a handle-ABI module without GC (flags %j) that imports vm3 and exports memory and vm3_init", (flags) => {
+    const dir = mkdtempSync(join(tmp, "emit-abi-"));
+    const out = join(dir, "bt.wasm");
+    const r = vm3("emit", heapProgram("binary_trees.ir"), "--target", "handle-abi", ...flags, "-o", out);
+    expect(r).toMatchObject({ code: 0, out: "" });
+    const bytes = new Uint8Array(readFileSync(out));
+    const mod = new (globalThis as unknown as { WebAssembly: { Module: new (b: Uint8Array) => object } }).WebAssembly.Module(bytes);
+    const api = (globalThis as unknown as { WebAssembly: { Module: { imports(m: object): { module: string }[]; exports(m: object): { name: string }[] } } }).WebAssembly.Module;
+    expect(new Set(api.imports(mod).map((i) => i.module))).toEqual(new Set(["vm3"]));
+    expect(api.exports(mod).map((e) => e.name)).toEqual(expect.arrayContaining(["memory", "vm3_init", "binary_trees"]));
+    expect(r.err).toBe(`vm3 emit: wrote ${out}: ${bytes.length} bytes (handle-abi${flags.length > 0 ? ", optimized" : ""})\n`);
+  });
+
   test("an invalid program: violations, exit 1, and OUT left as it was", () => {
     const dir = mkdtempSync(join(tmp, "emit-bad-"));
     const out = join(dir, "out.wasm");
@@ -161,8 +175,8 @@ describe("vm3 emit", () => {
   });
 
   test.each([
-    [[corpus("fib_rec.ir"), "-o", "x.wasm"], /missing --target \(known targets: wasmgc\)/],
-    [[corpus("fib_rec.ir"), "--target", "handle-abi", "-o", "x.wasm"], /unknown target "handle-abi" \(known targets: wasmgc\)/],
+    [[corpus("fib_rec.ir"), "-o", "x.wasm"], /missing --target \(known targets: wasmgc, handle-abi\)/],
+    [[corpus("fib_rec.ir"), "--target", "gc", "-o", "x.wasm"], /unknown target "gc" \(known targets: wasmgc, handle-abi\)/],
     [[corpus("fib_rec.ir"), "--target"], /--target needs a value/],
     [[corpus("fib_rec.ir"), "--target", "wasmgc"], /missing -o OUT/],
     [["--target", "wasmgc", "-o", "x.wasm"], /missing PROG/],

@@ -1,21 +1,23 @@
-// `vm3 emit PROG --target wasmgc [-O] -o OUT`: compiles a valid program to a
-// module file. WebAssembly GC is the only target this version has.
+// `vm3 emit PROG --target wasmgc|handle-abi [-O] -o OUT`: compiles a valid
+// program to a module file.
 import type { Command } from "./io.ts";
 import { Exit, isHelp, usageError } from "./io.ts";
 import { readValidProgram } from "./read-program.ts";
-import { emitForCli } from "./wasmgc-target.ts";
-
-const TARGETS = ["wasmgc"] as const;
+import { emitForCli, type Target, TARGETS } from "./targets.ts";
 
 export const emitCommand: Command = {
   name: "emit",
-  summary: "compile a program to a WebAssembly GC module",
-  help: `usage: vm3 emit PROG --target wasmgc [-O] -o OUT
+  summary: "compile a program to a WebAssembly GC or handle-ABI module",
+  help: `usage: vm3 emit PROG --target wasmgc|handle-abi [-O] -o OUT
 
 Validates PROG (ir.md §8.11; violations as 'vm3 validate' prints them) and
 compiles it for a target:
-  --target wasmgc   a WebAssembly GC module (.wasm) that exports each
-                    function that can be an entry (ir.md §8.9) under its name
+  --target wasmgc      a WebAssembly GC module (.wasm, vm3-spec/wasmgc.md)
+                       that exports each function that can be an entry
+                       (ir.md §8.9) under its name
+  --target handle-abi  plain Wasm 2.0 importing the vm3 heap operations
+                       (vm3-spec/handle-abi.md), for hosts without WasmGC
+                       (wazero: go-host's vm3-go run)
   -O                run binaryen's optimiser on the module
   -o OUT            the file to write; it is replaced only once the module is
                     complete (written beside it, then renamed)
@@ -26,7 +28,7 @@ Exit status: 0 ok, 1 invalid, unreadable or uncompilable program or a write
 error, 2 usage error.
 `,
   async run(args, io) {
-    let target: string | undefined;
+    let target: Target | undefined;
     let optimize = false;
     let out: string | undefined;
     const files: string[] = [];
@@ -37,11 +39,12 @@ error, 2 usage error.
         return Exit.OK;
       }
       if (a === "--target" || a.startsWith("--target=")) {
-        target = a === "--target" ? args[++i] : a.slice("--target=".length);
-        if (target === undefined) return usageError(io, this, `--target needs a value (known targets: ${TARGETS.join(", ")})`);
-        if (!(TARGETS as readonly string[]).includes(target)) {
-          return usageError(io, this, `unknown target "${target}" (known targets: ${TARGETS.join(", ")})`);
+        const t = a === "--target" ? args[++i] : a.slice("--target=".length);
+        if (t === undefined) return usageError(io, this, `--target needs a value (known targets: ${TARGETS.join(", ")})`);
+        if (!(TARGETS as readonly string[]).includes(t)) {
+          return usageError(io, this, `unknown target "${t}" (known targets: ${TARGETS.join(", ")})`);
         }
+        target = t as Target;
       } else if (a === "-O") {
         optimize = true;
       } else if (a === "-o") {
@@ -59,7 +62,7 @@ error, 2 usage error.
     const file = files[0]!;
     const loaded = readValidProgram(io, file);
     if (loaded === undefined) return Exit.ERROR;
-    const binary = await emitForCli(io, file, loaded.program, optimize);
+    const binary = await emitForCli(io, file, loaded.program, optimize, target);
     if (binary === undefined) return Exit.ERROR;
     try {
       io.replaceFile(out, binary);

@@ -8,7 +8,7 @@ import { type RunResult, RunUsageError, runProgram } from "../../../ts-runtime/s
 import type { Command } from "./io.ts";
 import { Exit, isHelp, usageError } from "./io.ts";
 import { readValidProgram } from "./read-program.ts";
-import { compileForCli, emitForCli } from "./wasmgc-target.ts";
+import { compileForCli, emitForCli } from "./targets.ts";
 
 const BACKENDS = ["interp", "wasmgc"] as const;
 type Backend = (typeof BACKENDS)[number];
