@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vm3-bridge/vm3/go-host/bridge/internal/wasmgen"
+	"github.com/vm3-bridge/vm3/go-host/internal/wasmgen"
 	"github.com/vm3-bridge/vm3/go-host/vm3"
 	"github.com/vm3-bridge/vm3/go-host/vm3pb"
 )

@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/vm3-bridge/vm3/go-host/bridge/internal/wasmgen"
+	"github.com/vm3-bridge/vm3/go-host/internal/wasmgen"
 	"github.com/vm3-bridge/vm3/go-host/vm3"
 )
 

@@ -44,6 +44,9 @@ func ProgramEntry(p *vm3pb.Program, entry string) (string, ResultType, error) {
 // or binary protobuf (.pb, .binpb). The text form (.ir) has no Go parser:
 // convert it first with `vm3 fmt PROG.ir --to json`.
 func ReadProgram(path string) (*vm3pb.Program, error) {
+	if strings.HasSuffix(path, ".ir") {
+		return nil, fmt.Errorf("%s: the IR text form has no Go reader; convert it with 'vm3 fmt %s --to json -o PROG.json'", path, path)
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -54,8 +57,6 @@ func ReadProgram(path string) (*vm3pb.Program, error) {
 		err = protojson.Unmarshal(data, p)
 	case strings.HasSuffix(path, ".pb"), strings.HasSuffix(path, ".binpb"):
 		err = proto.Unmarshal(data, p)
-	case strings.HasSuffix(path, ".ir"):
-		return nil, fmt.Errorf("%s: the IR text form has no Go reader; convert it with 'vm3 fmt %s --to json -o PROG.json'", path, path)
 	default:
 		return nil, fmt.Errorf("%s: want a .json (proto3 JSON) or .pb (binary) vm3.v1.Program", path)
 	}

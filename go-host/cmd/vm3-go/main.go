@@ -1,0 +1,264 @@
+// Command vm3-go runs handle-ABI WebAssembly modules (vm3-spec/handle-abi.md
+// §10) under wazero with the Go vm3 heap (go-host/bridge).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vm3-bridge/vm3/go-host/bridge"
+	"github.com/vm3-bridge/vm3/go-host/vm3"
+	"github.com/vm3-bridge/vm3/go-host/vm3pb"
+)
+
+const usage = `usage: vm3-go run MODULE.wasm [--entry NAME] [--program PROG] [--result TYPE]
+                  [--max-slots N] [--max-bytes N] [--timeout DUR]
+                  [--variant auto|minimal|stub] [--interpreter] [--stats] [-- ARGS…]
+
+Runs the exported function NAME of a handle-ABI module (vm3 emit PROG
+--target handle-abi) on a fresh vm3 heap: vm3_init, then NAME(ARGS…), one
+decimal int64 per parameter. Prints the result on stdout (ir.md §8.9), then a
+newline:
+  i64    in decimal
+  f64    as an f64 literal of ir-text.md (shortest round trip, -0, inf,
+         -inf, nan for every NaN)
+  bool   true or false
+  str    its text
+  unit   nothing (not even the newline)
+A trap prints "trap NAME (code N)" on stderr (then the trap's detail) and
+exits 1.
+
+  --entry NAME       the function to run; default: the program's entry
+                     (with --program)
+  --program PROG     the IR program the module was emitted from, as proto3
+                     JSON (.json) or binary protobuf (.pb) vm3.v1.Program
+                     (convert text with 'vm3 fmt PROG.ir --to json'); gives
+                     the default entry and the result type
+  --result TYPE      i64, f64, bool, str or unit: how to read the result.
+                     Default: the IR result with --program, else the Wasm
+                     signature's (i64 → i64, f64 → f64, i32 → bool, none →
+                     unit). A str entry returns an i64 String Cell in Wasm,
+                     so without --program it needs --result str
+  --variant V        the collector: auto (default, as program vectors run),
+                     minimal or stub
+  --max-slots N      max_slots_per_arena (default 2^32)
+  --max-bytes N      max_heap_bytes (default 2^32)
+  --timeout DUR      wall-clock limit, a Go duration such as 10s or 500ms
+                     (default none); running out is an error, not a trap
+  --interpreter      wazero's interpreter instead of its compiler (its call
+                     stack holds only 2,000 frames)
+  --stats            print the peak live slots and final heap counters on
+                     stderr
+ARGS after '--' are always arguments; before it, a negative number such as
+-5 is an argument too.
+
+Exit status: 0 returned, 1 trapped or failed (invalid module, engine error,
+time limit), 2 usage error.
+`
+
+func main() {
+	os.Exit(cli(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+type options struct {
+	module, entry, program string
+	result                 bridge.ResultType
+	resultSet              bool
+	cfg                    vm3.Config
+	timeout                time.Duration
+	interpreter, stats     bool
+	args                   []int64
+}
+
+func cli(argv []string, stdout, stderr io.Writer) int {
+	if len(argv) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch argv[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	case "run":
+	default:
+		return usageError(stderr, fmt.Sprintf("unknown command %q (want run)", argv[0]))
+	}
+	opts, err := parse(argv[1:])
+	if errors.Is(err, errHelp) {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	if err != nil {
+		return usageError(stderr, err.Error())
+	}
+	return runModule(opts, stdout, stderr)
+}
+
+var errHelp = errors.New("help")
+
+func usageError(stderr io.Writer, msg string) int {
+	fmt.Fprintf(stderr, "vm3-go: %s\nRun 'vm3-go --help' for usage.\n", msg)
+	return 2
+}
+
+func parse(argv []string) (*options, error) {
+	o := &options{cfg: vm3.Config{Variant: vm3pb.Variant_AUTO}}
+	var positional []string
+	for k := 0; k < len(argv); k++ {
+		a := argv[k]
+		if a == "--" {
+			positional = append(positional, argv[k+1:]...)
+			break
+		}
+		if a == "-h" || a == "--help" || a == "-help" {
+			return nil, errHelp
+		}
+		if !strings.HasPrefix(a, "-") || isNumber(a) {
+			positional = append(positional, a)
+			continue
+		}
+		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		switch name {
+		case "interpreter", "stats":
+			if hasValue {
+				return nil, fmt.Errorf("--%s takes no value", name)
+			}
+			if name == "interpreter" {
+				o.interpreter = true
+			} else {
+				o.stats = true
+			}
+			continue
+		case "entry", "program", "result", "max-slots", "max-bytes", "timeout", "variant":
+		default:
+			return nil, fmt.Errorf("unknown flag %s", a)
+		}
+		if !hasValue {
+			if k+1 >= len(argv) {
+				return nil, fmt.Errorf("--%s needs a value", name)
+			}
+			k++
+			value = argv[k]
+		}
+		var err error
+		switch name {
+		case "entry":
+			if value == "" {
+				return nil, errors.New("--entry needs a function name")
+			}
+			o.entry = value
+		case "program":
+			o.program = value
+		case "result":
+			o.result, err = bridge.ParseResultType(value)
+			o.resultSet = true
+		case "max-slots":
+			o.cfg.MaxSlotsPerArena, err = strconv.ParseUint(value, 10, 64)
+		case "max-bytes":
+			o.cfg.MaxHeapBytes, err = strconv.ParseUint(value, 10, 64)
+		case "timeout":
+			o.timeout, err = time.ParseDuration(value)
+			if err == nil && o.timeout < 0 {
+				err = errors.New("negative")
+			}
+		case "variant":
+			switch value {
+			case "auto":
+				o.cfg.Variant = vm3pb.Variant_AUTO
+			case "minimal":
+				o.cfg.Variant = vm3pb.Variant_MINIMAL
+			case "stub":
+				o.cfg.Variant = vm3pb.Variant_STUB
+			default:
+				err = errors.New("want auto, minimal or stub")
+			}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("--%s %s: %v", name, value, err)
+		}
+	}
+	if len(positional) == 0 {
+		return nil, errors.New("missing MODULE.wasm")
+	}
+	o.module = positional[0]
+	for k, text := range positional[1:] {
+		v, err := strconv.ParseInt(text, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("argument %d: %q is not a decimal int64", k+1, text)
+		}
+		o.args = append(o.args, v)
+	}
+	if o.entry == "" && o.program == "" {
+		return nil, errors.New("--entry NAME is required without --program")
+	}
+	return o, nil
+}
+
+func isNumber(s string) bool {
+	return len(s) > 1 && s[0] == '-' && s[1] >= '0' && s[1] <= '9'
+}
+
+func runModule(o *options, stdout, stderr io.Writer) int {
+	fail := func(format string, args ...any) int {
+		fmt.Fprintf(stderr, "vm3-go: "+format+"\n", args...)
+		return 1
+	}
+	entry, result := o.entry, o.result
+	if o.program != "" {
+		p, err := bridge.ReadProgram(o.program)
+		if err != nil {
+			return usageError(stderr, "--program "+err.Error())
+		}
+		name, kind, err := bridge.ProgramEntry(p, o.entry)
+		if err != nil {
+			return usageError(stderr, "--program "+o.program+": "+err.Error())
+		}
+		entry = name
+		if !o.resultSet || result == bridge.ResultAuto {
+			result = kind
+		} else if result != kind {
+			return usageError(stderr, fmt.Sprintf("--result %v, but %s returns %v in %s", result, name, kind, o.program))
+		}
+	}
+	wasm, err := os.ReadFile(o.module)
+	if err != nil {
+		return fail("%v", err)
+	}
+	ctx := context.Background()
+	m, err := bridge.Compile(ctx, wasm, bridge.Options{Interpreter: o.interpreter})
+	if err != nil {
+		return fail("%s: %v", o.module, err)
+	}
+	defer m.Close(ctx)
+	if o.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.timeout)
+		defer cancel()
+	}
+	res, err := m.Run(ctx, entry, o.args, o.cfg, result)
+	if errors.Is(err, bridge.ErrEntry) {
+		return usageError(stderr, err.Error())
+	}
+	if o.stats && res.Heap != nil {
+		st := res.Heap.Stats()
+		fmt.Fprintf(stderr, "peak_live_slots %d\nheap_bytes %d\ncollections %d\nslots_freed %d\n",
+			res.PeakLiveSlots, st.GetHeapBytes(), st.GetCollections(), st.GetSlotsFreed())
+	}
+	if err != nil {
+		return fail("%v", err)
+	}
+	if res.Trap != nil {
+		fmt.Fprintf(stderr, "%s\n%v\n", res.Text(), res.Trap)
+		return 1
+	}
+	if res.Type != bridge.ResultUnit {
+		fmt.Fprintln(stdout, res.Text())
+	}
+	return 0
+}
