@@ -34,6 +34,8 @@ export interface ProgramRun {
   entry?: string;
   args?: bigint[];
   heap?: HeapConfig;
+  /** The program as a handle-ABI module (handle-abi.md §10), for testees that run it (the Go testee). */
+  wasm?: Uint8Array;
 }
 
 /** testee.proto ProgramOutcome: at most one of the outcome members is present. */

@@ -131,9 +131,14 @@ type ProgramRun struct {
 	// Already validated by the runner (ir.md §8.11).
 	Program *Program `protobuf:"bytes,1,opt,name=program,proto3" json:"program,omitempty"`
 	// Empty means the program's entry.
-	Entry         string      `protobuf:"bytes,2,opt,name=entry,proto3" json:"entry,omitempty"`
-	Args          []int64     `protobuf:"varint,3,rep,packed,name=args,proto3" json:"args,omitempty"`
-	Heap          *HeapConfig `protobuf:"bytes,4,opt,name=heap,proto3" json:"heap,omitempty"`
+	Entry string      `protobuf:"bytes,2,opt,name=entry,proto3" json:"entry,omitempty"`
+	Args  []int64     `protobuf:"varint,3,rep,packed,name=args,proto3" json:"args,omitempty"`
+	Heap  *HeapConfig `protobuf:"bytes,4,opt,name=heap,proto3" json:"heap,omitempty"`
+	// The program emitted as a handle-ABI module (handle-abi.md §10), for
+	// testees that run programs through one (the Go testee: wazero and the Go
+	// heap). Empty when the runner sends none; such a testee then answers
+	// protocol_error.
+	Wasm          []byte `protobuf:"bytes,5,opt,name=wasm,proto3" json:"wasm,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -192,6 +197,13 @@ func (x *ProgramRun) GetArgs() []int64 {
 func (x *ProgramRun) GetHeap() *HeapConfig {
 	if x != nil {
 		return x.Heap
+	}
+	return nil
+}
+
+func (x *ProgramRun) GetWasm() []byte {
+	if x != nil {
+		return x.Wasm
 	}
 	return nil
 }
@@ -1042,13 +1054,14 @@ const file_vm3_v1_testee_proto_rawDesc = "" +
 	"\x06vector\x18\x01 \x01(\v2\x11.vm3.v1.AbiVectorH\x00R\x06vector\x12-\n" +
 	"\x06golden\x18\x02 \x01(\v2\x13.vm3.v1.GoldenBatchH\x00R\x06golden\x12.\n" +
 	"\aprogram\x18\x03 \x01(\v2\x12.vm3.v1.ProgramRunH\x00R\aprogramB\x06\n" +
-	"\x04kind\"\x89\x01\n" +
+	"\x04kind\"\x9d\x01\n" +
 	"\n" +
 	"ProgramRun\x12)\n" +
 	"\aprogram\x18\x01 \x01(\v2\x0f.vm3.v1.ProgramR\aprogram\x12\x14\n" +
 	"\x05entry\x18\x02 \x01(\tR\x05entry\x12\x12\n" +
 	"\x04args\x18\x03 \x03(\x03R\x04args\x12&\n" +
-	"\x04heap\x18\x04 \x01(\v2\x12.vm3.v1.HeapConfigR\x04heap\"\xe7\x01\n" +
+	"\x04heap\x18\x04 \x01(\v2\x12.vm3.v1.HeapConfigR\x04heap\x12\x12\n" +
+	"\x04wasm\x18\x05 \x01(\fR\x04wasm\"\xe7\x01\n" +
 	"\x0eProgramOutcome\x12\x12\n" +
 	"\x03i64\x18\x01 \x01(\x03H\x00R\x03i64\x12\x1b\n" +
 	"\bf64_bits\x18\x02 \x01(\x06H\x00R\af64Bits\x12\x14\n" +

@@ -21,8 +21,10 @@ const usage = `usage: vm3-testee
 Reads requests on standard input and answers each on standard output. Every
 message is a 4-byte little-endian length followed by that many bytes of
 binary protobuf: vm3.v1.TesteeRequest in, vm3.v1.TesteeResponse out
-(vm3-spec/conformance.md §6.4). A request that does not decode is answered
-with protocol_error. Exits 0 at end of input; exits 1 on a truncated frame
+(vm3-spec/conformance.md §6.4). A program request runs its handle-ABI
+module (ProgramRun.wasm) under wazero on the Go heap (go-host/bridge); one
+without a module is answered with protocol_error, as is a request that does
+not decode. Exits 0 at end of input; exits 1 on a truncated frame
 or a frame longer than 256 MiB, which leave the stream unreadable.
 `
 
