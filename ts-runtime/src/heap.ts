@@ -339,6 +339,36 @@ export class Heap {
     return store.pins[word[LO]!]!;
   }
 
+  // ---- Embedder accessors (handle-abi.md §10) -----------------------------
+
+  /**
+   * `handle(c, A)` of operations.md §3.1 for any arena number A in 0..15
+   * (the handle ABI's `check` import): BAD_CELL, NULL_DEREF, NOT_A_HANDLE,
+   * WRONG_ARENA, STALE_HANDLE. For an arena this version does not implement,
+   * and for the SmallInt arena 12, no Cell passes: a handle of that arena
+   * names no live slot (STALE_HANDLE), a SmallInt is not a heap handle
+   * (NOT_A_HANDLE). The caller bounds A (the import answers an arena outside
+   * 0..13 with BAD_ARGUMENT first). Go: `Heap.CheckHandle`.
+   */
+  checkHandle(c: Cell, arena: number): void {
+    if (!(Number.isInteger(arena) && arena >= 0 && arena <= 15)) {
+      throw new Trap(TrapCode.BAD_ARGUMENT, "check", `arena ${arena} outside 0..15`);
+    }
+    const trap = handleTrap("check", c, arena, this.#byArena);
+    if (trap !== undefined) throw trap;
+  }
+
+  /**
+   * The number of alive slots in all arenas now: the sum of `stats()`'s
+   * per-arena live counts, without building the stats (one pass over seven
+   * counters, cheap enough to sample after every allocation). Go: `Heap.LiveSlots`.
+   */
+  liveSlots(): number {
+    let live = 0;
+    for (const store of this.#stores) live += store.live;
+    return live;
+  }
+
   // ---- Introspection ------------------------------------------------------
 
   stats(): HeapStats {

@@ -1,0 +1,86 @@
+// Running an IR program's handle-ABI module (handle-abi.md §10) in this JS
+// engine with the TypeScript Heap answering its imports: the API shape of
+// WasmGcProgram (compiler3-emit/src/wasmgc/run.ts). One WebAssembly.Module
+// is compiled per program; each run instantiates it on a fresh Heap.
+
+import type { Heap, HeapConfig } from "../heap.ts";
+import { RunUsageError, type RunResult } from "../interp/run.ts";
+import { compileHandleAbi } from "./contract.ts";
+import { DEFAULT_HEAP_CONFIG, newHandleAbiInstance } from "./instance.ts";
+import { HandleAbiError, trapResult } from "./result.ts";
+import { wasm, type WasmModule } from "./wasm-api.ts";
+
+/**
+ * What a run needs of the IR program (ir.md §8.1): its entry and each
+ * function's name, parameter count and result type. A compiler3-emit
+ * `Program` is one.
+ */
+export interface EntryTypes {
+  readonly entry: string;
+  readonly functions: readonly { readonly name: string; readonly params: readonly unknown[]; readonly result: number }[];
+}
+
+/** A run's result, with the heap it ran on and its peak live slots. */
+export interface HandleAbiRun {
+  readonly result: RunResult;
+  /** The most slots alive at once during the run (vm3_init and the entry), exact (live-peak.ts). */
+  readonly peakLiveSlots: number;
+  /** The run's heap, as the run (or the trapping operation) left it; after a trap the guest's frames may still be open (§10.4). */
+  readonly heap: Heap;
+}
+
+const MIN_I64 = -(1n << 63n);
+const MAX_I64 = (1n << 63n) - 1n;
+
+export class HandleAbiProgram {
+  readonly #module: WasmModule;
+  readonly #program: EntryTypes;
+  #functions: Set<string> | undefined;
+
+  private constructor(module: WasmModule, program: EntryTypes) {
+    this.#module = module;
+    this.#program = program;
+  }
+
+  /**
+   * Compiles `binary` (emitted from `program` with `--target handle-abi`)
+   * once and checks the module contract (contract.ts): a HandleAbiError
+   * names what is wrong.
+   */
+  static compile(binary: Uint8Array, program: EntryTypes): HandleAbiProgram {
+    return new HandleAbiProgram(compileHandleAbi(binary), program);
+  }
+
+  /** Runs `entry` (default: the program's) with one i64 per parameter on a fresh heap (default AUTO). */
+  run(entry: string, args: readonly bigint[], heapConfig?: HeapConfig): RunResult {
+    return this.runDetailed(entry, args, heapConfig).result;
+  }
+
+  /** `run`, also giving the heap and its peak live slots. */
+  runDetailed(entry: string, args: readonly bigint[], heapConfig: HeapConfig = DEFAULT_HEAP_CONFIG): HandleAbiRun {
+    const name = entry === "" ? this.#program.entry : entry;
+    const fn = this.#program.functions.find((f) => f.name === name);
+    if (fn === undefined) throw new RunUsageError(`no function named ${name}`);
+    if (args.length !== fn.params.length) throw new RunUsageError(`${name} takes ${fn.params.length} argument(s), got ${args.length}`);
+    for (const a of args) if (!(typeof a === "bigint" && a >= MIN_I64 && a <= MAX_I64)) throw new RunUsageError(`argument ${a} is not an int64`);
+    if (name === "vm3_init" || !this.#exportsFunction(name)) {
+      throw new RunUsageError(`${name} cannot be an entry (ir.md §8.9: i64 parameters, result i64/f64/bool/str/unit)`);
+    }
+    const instance = newHandleAbiInstance(this.#module, heapConfig);
+    let result: RunResult;
+    try {
+      instance.init();
+      result = instance.run(name, args, fn.result);
+    } catch (e) {
+      // vm3_init trapped (e.g. OUT_OF_MEMORY allocating the string constants under a small limit).
+      if (e instanceof HandleAbiError) throw e;
+      result = trapResult(e, "");
+    }
+    return { result, peakLiveSlots: instance.peakLiveSlots, heap: instance.heap };
+  }
+
+  #exportsFunction(name: string): boolean {
+    this.#functions ??= new Set(wasm.Module.exports(this.#module).filter((e) => e.kind === "function").map((e) => e.name));
+    return this.#functions.has(name);
+  }
+}
