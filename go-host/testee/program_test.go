@@ -103,7 +103,11 @@ func TestProgramOutcomes(t *testing.T) {
 	}{
 		{programRun(t, "corpus/fib_rec.ir", "nope", 1), `no function "nope"`},
 		{programRun(t, "corpus/fib_rec.ir", "", 1, 2), "takes 1 arguments, got 2"},
-		{func() *vm3pb.ProgramRun { r := programRun(t, "corpus/fib_rec.ir", "", 1); r.Wasm = []byte("\x00asm junk"); return r }(), "invalid WebAssembly module"},
+		{func() *vm3pb.ProgramRun {
+			r := programRun(t, "corpus/fib_rec.ir", "", 1)
+			r.Wasm = []byte("\x00asm junk")
+			return r
+		}(), "invalid WebAssembly module"},
 	} {
 		if out := serveProgram(t, c.run).GetProgram(); !strings.Contains(out.GetError(), c.text) || out.GetOutcome() != nil {
 			t.Errorf("want error %q, got %v", c.text, out)
