@@ -322,17 +322,25 @@ func (m *Module) instantiateHost(ctx context.Context) error {
 	for k := range imports {
 		spec := &imports[k]
 		f := spec.fn
-		var gf api.GoModuleFunc
-		if spec.allocates {
-			gf = func(_ context.Context, mod api.Module, s []uint64) {
+		fb := b.NewFunctionBuilder()
+		switch {
+		case spec.name == "str_new":
+			// The one import that reads the caller's memory.
+			fb = fb.WithGoModuleFunction(api.GoModuleFunc(func(_ context.Context, mod api.Module, s []uint64) {
 				r := m.cur
 				f(r, mod, s)
 				r.sample()
-			}
-		} else {
-			gf = func(_ context.Context, mod api.Module, s []uint64) { f(m.cur, mod, s) }
+			}), spec.params, spec.results)
+		case spec.allocates:
+			fb = fb.WithGoFunction(api.GoFunc(func(_ context.Context, s []uint64) {
+				r := m.cur
+				f(r, nil, s)
+				r.sample()
+			}), spec.params, spec.results)
+		default:
+			fb = fb.WithGoFunction(api.GoFunc(func(_ context.Context, s []uint64) { f(m.cur, nil, s) }), spec.params, spec.results)
 		}
-		b = b.NewFunctionBuilder().WithGoModuleFunction(gf, spec.params, spec.results).WithName(spec.name).Export(spec.name)
+		b = fb.WithName(spec.name).Export(spec.name)
 	}
 	if _, err := b.Instantiate(ctx); err != nil {
 		return fmt.Errorf("bridge: instantiating the vm3 host module: %w", err)
