@@ -39,6 +39,10 @@ func valuesModule() []byte {
 	g.entry("shape", sig(p2, I64), nil, code(nil).LocalGet(0).LocalGet(1).Call(g.imp["struct_new"]).Call(g.imp["struct_shape"]))
 	self := g.NextFunc()
 	g.entry("recurse", sig(p1, I64), nil, code(nil).LocalGet(0).I64Const(1).Op(0x7C).Call(self))
+	// depth(n) = n == 0 ? 0 : depth(n-1) + 1, n non-tail calls deep.
+	depth := g.NextFunc()
+	g.entry("depth", sig(p1, I64), nil, code(nil).
+		LocalGet(0).Op(0x50).If(I64).I64Const(0).Else().LocalGet(0).I64Const(1).Op(0x7D).Call(depth).I64Const(1).Op(0x7C).End())
 	g.entry("spin", sig(nil), nil, code(nil).Loop().Br(0).End())
 	g.entry("wasm_unreachable", sig(nil), nil, code(nil).Unreachable())
 	g.entry("div", sig(p2, I64), nil, code(nil).LocalGet(0).LocalGet(1).Op(0x7F))
@@ -217,6 +221,20 @@ func TestEngineTraps(t *testing.T) {
 	}
 }
 
+// TestCallDepth: the compiler runs 100,000 non-tail frames (ir.md §8.8 asks
+// for at least 10,000); the interpreter stops at its fixed 2,000.
+func TestCallDepth(t *testing.T) {
+	m := compile(t, valuesModule(), Options{})
+	if res := mustRun(t, m, "depth", []int64{100_000}, vm3.Config{}, ResultAuto); res.Trap != nil || res.I64 != 100_000 {
+		t.Errorf("compiler depth(100000): %s", res.Text())
+	}
+	mi := compile(t, valuesModule(), Options{Interpreter: true})
+	if res := mustRun(t, mi, "depth", []int64{1_990}, vm3.Config{}, ResultAuto); res.Trap != nil {
+		t.Errorf("interpreter depth(1990): %s", res.Text())
+	}
+	wantTrap(t, mustRun(t, mi, "depth", []int64{2_000}, vm3.Config{}, ResultAuto), vm3pb.TrapCode_STACK_OVERFLOW, "interpreter depth(2000)")
+}
+
 func TestTimeout(t *testing.T) {
 	for _, e := range engines {
 		t.Run(e.name, func(t *testing.T) {
@@ -277,7 +295,7 @@ func TestEntryErrors(t *testing.T) {
 	for _, e := range m.Entries() {
 		names = append(names, e.Name)
 	}
-	if got := strings.Join(names, " "); !strings.HasPrefix(got, "add alloc badbool check_list div") || strings.Contains(got, "f32_param") {
+	if got := strings.Join(names, " "); !strings.HasPrefix(got, "add alloc badbool check_list depth div") || strings.Contains(got, "f32_param") {
 		t.Errorf("entries %s", got)
 	}
 }
