@@ -17,7 +17,7 @@ import { TsRuntimeBackend } from "./ts-backend.ts";
 import { findVectorFiles, isProblem, loadVectorFile, type VectorFile } from "./vector-files.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
-const ALL_BACKENDS = ["ts-runtime", "go-host", "interp", "wasmgc-node"] as const;
+const ALL_BACKENDS = ["ts-runtime", "go-host", "interp", "wasmgc-node", "handle-abi-node", "handle-abi-wazero"] as const;
 
 const HELP = `Usage: npm run conformance -- [options]
 
@@ -45,7 +45,14 @@ Backends:
                in-process (program vectors)
   wasmgc-node  each program emitted to WebAssembly GC (binaryen-optimized) and
                run in this Node's engine, a fresh instance per vector (program
-               vectors; those expecting OUT_OF_MEMORY are skipped, ir.md §8.10)`;
+               vectors; those expecting OUT_OF_MEMORY are skipped, ir.md §8.10)
+  handle-abi-node
+               each program emitted as a handle-ABI module (vm3-spec/
+               handle-abi.md) and run in this Node with the TypeScript heap
+               answering its vm3 imports (program vectors)
+  handle-abi-wazero
+               the same module run by the go-host testee under wazero with
+               the Go heap answering the imports (program vectors)`;
 
 async function main(): Promise<number> {
   let args;
@@ -123,13 +130,28 @@ async function main(): Promise<number> {
   for (const name of names) {
     if (name === "ts-runtime") backends.push(new TsRuntimeBackend());
     if (name === "interp") backends.push(new InterpBackend());
-    if (name === "go-host") {
+    if (name === "go-host" || name === "handle-abi-wazero") {
+      const kinds: VectorKind[] = name === "go-host" ? ["abi", "golden"] : ["program"];
       try {
-        progress("building go-host testee (go build ./go-host/cmd/vm3-testee) …");
+        progress(`${name}: building the go-host testee (go build ./go-host/cmd/vm3-testee) …`);
         const binary = buildGoTestee(REPO, join(REPO, "conformance/.build"));
-        backends.push(new ProcessBackend("go-host", binary, [], timeout * 1000));
+        const testee = new ProcessBackend(name, binary, [], timeout * 1000, kinds);
+        if (name === "go-host") {
+          backends.push(testee);
+        } else {
+          const { HandleAbiWazeroBackend } = await import("./handle-abi-backends.ts");
+          backends.push(new HandleAbiWazeroBackend(testee));
+        }
       } catch (e) {
-        failEverything("go-host", ["abi", "golden"], (e as Error).message);
+        failEverything(name, kinds, (e as Error).message);
+      }
+    }
+    if (name === "handle-abi-node") {
+      try {
+        const { HandleAbiNodeBackend } = await import("./handle-abi-backends.ts");
+        backends.push(new HandleAbiNodeBackend());
+      } catch (e) {
+        failEverything(name, ["program"], `cannot load the handle-ABI emitter: ${(e as Error).message}`);
       }
     }
     if (name === "wasmgc-node") {

@@ -1,6 +1,7 @@
 // Which SSA values a handle-ABI function must root (handle-abi.md §10.5): the
 // Cell-carrying values (references and `any`, ir.md §8.2) that are live
-// across a call that may collect. Classic backward liveness over the CFG
+// across a call that may collect — including the operands of a `struct.new`,
+// which the module stores after the allocating import. Classic backward liveness over the CFG
 // (phi operands are uses at the end of their predecessor), then one backward
 // walk per block that, at every safepoint, marks the Cells live after it.
 
@@ -103,6 +104,9 @@ export function planRoots(fn: Func, fnIndex: number): RootPlan {
       const v = fn.values[block.values[i]!]!;
       live.delete(v.id);
       if (isSafepoint(v, fnIndex)) for (const x of live) root(x);
+      // struct.new is struct_new (which may collect) then a struct_set per
+      // field: the field Cells are used after the allocation, not by it.
+      if (v.op === OpCode.STRUCT_NEW) for (const x of v.args) root(x);
       for (const u of uses(v)) live.add(u);
     }
   });

@@ -1,0 +1,82 @@
+// Programs compiled to handle-ABI modules (compiler3-emit/src/handleabi,
+// vm3-spec/handle-abi.md) as two program backends (conformance.md §6.5): the
+// same `.wasm` run under Node with the TypeScript Heap answering the `vm3`
+// imports (`handle-abi-node`), and under Go with wazero and the Go arenas
+// (`handle-abi-wazero`, the Go testee's program path). One module, two
+// hosts, one answer: both must agree with the interpreter vector by vector.
+//
+// Each distinct Program is emitted once (keyed by identity: ProgramCache
+// hands out one Program object per file); every vector then runs on a fresh
+// heap made from the request's HeapConfig, so these backends account bytes
+// like the interpreter and run the OUT_OF_MEMORY vectors too.
+import type { Program } from "../../compiler3-emit/src/ir/model.ts";
+import { emitHandleAbi } from "../../compiler3-emit/src/handleabi/emit.ts";
+import { HandleAbiProgram } from "../../ts-runtime/src/abi-host/index.ts";
+import { RunUsageError } from "../../ts-runtime/src/interp/run.ts";
+import type { TesteeRequest, TesteeResponse } from "../protocol/messages.ts";
+import { heapConfig } from "../testee/serve.ts";
+import type { Backend, VectorKind } from "./backend.ts";
+import { programOutcome } from "./program-outcome.ts";
+
+/** The module of each program, or why it could not be emitted (every vector of that program then fails alike). */
+const emitted = new WeakMap<Program, Uint8Array | Error>();
+
+function moduleOf(program: Program): Uint8Array {
+  let m = emitted.get(program);
+  if (m === undefined) {
+    try {
+      m = emitHandleAbi(program, { optimize: true });
+    } catch (e) {
+      m = new Error(`cannot compile the program to a handle-ABI module: ${(e as Error).name}: ${(e as Error).message}`);
+    }
+    emitted.set(program, m);
+  }
+  if (m instanceof Error) throw m;
+  return m;
+}
+
+export class HandleAbiNodeBackend implements Backend {
+  readonly name = "handle-abi-node";
+  readonly kinds: ReadonlySet<VectorKind> = new Set(["program"]);
+  readonly #compiled = new WeakMap<Program, HandleAbiProgram>();
+
+  async serve(request: TesteeRequest): Promise<TesteeResponse> {
+    const run = request.program;
+    if (run === undefined) return { protocolError: "handle-abi-node answers only program requests" };
+    let compiled = this.#compiled.get(run.program);
+    if (compiled === undefined) {
+      compiled = HandleAbiProgram.compile(moduleOf(run.program), run.program);
+      this.#compiled.set(run.program, compiled);
+    }
+    try {
+      return { program: programOutcome(compiled.run(run.entry ?? "", run.args ?? [], heapConfig(run.heap))) };
+    } catch (e) {
+      // ir.md §8.9: a wrong argument count or an unknown entry is a usage error.
+      if (e instanceof RunUsageError) return { program: { error: e.message } };
+      throw e;
+    }
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** The Go testee (a program-capable Backend) given each request's module in `ProgramRun.wasm`. */
+export class HandleAbiWazeroBackend implements Backend {
+  readonly name = "handle-abi-wazero";
+  readonly kinds: ReadonlySet<VectorKind> = new Set(["program"]);
+  readonly #testee: Backend;
+
+  constructor(testee: Backend) {
+    this.#testee = testee;
+  }
+
+  async serve(request: TesteeRequest): Promise<TesteeResponse> {
+    const run = request.program;
+    if (run === undefined) return { protocolError: "handle-abi-wazero answers only program requests" };
+    return this.#testee.serve({ program: { ...run, wasm: moduleOf(run.program) } });
+  }
+
+  close(): Promise<void> {
+    return this.#testee.close();
+  }
+}
