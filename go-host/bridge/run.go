@@ -222,7 +222,7 @@ func (m *Module) Instantiate(ctx context.Context, heapCfg vm3.Config) (*Instance
 		return nil, res, cerr
 	}
 	inst.mod = mod
-	trap, err := inst.Call(ctx, "vm3_init", nil)
+	trap, err := inst.Call(ctx, "vm3_init", make([]uint64, 0))
 	if err != nil || trap != nil {
 		res := inst.result()
 		res.Trap = trap
@@ -256,10 +256,8 @@ func (inst *Instance) Call(ctx context.Context, name string, stack []uint64) (*v
 	}
 	def := fn.Definition()
 	if need := max(len(def.ParamTypes()), len(def.ResultTypes())); len(stack) < need {
-		if len(stack) < len(def.ParamTypes()) {
-			return nil, fmt.Errorf("%w: %s takes %d arguments, got %d", ErrEntry, name, len(def.ParamTypes()), len(stack))
-		}
-		stack = append(stack, make([]uint64, need-len(stack))...)
+		return nil, fmt.Errorf("%w: %s%s needs a stack of %d values, got %d", ErrEntry, name,
+			signature(def.ParamTypes(), def.ResultTypes()), need, len(stack))
 	}
 	if err := fn.CallWithStack(ctx, stack); err != nil {
 		return classify(ctx, err)
