@@ -153,10 +153,7 @@ type benchKernel struct {
 }
 
 var benchKernels = []benchKernel{
-	// MINIMAL: the committed module traps STALE_HANDLE under AUTO (see
-	// knownEmitterBugs); without collections n = 14 allocates ~9M structs.
-	{name: "binary_trees", program: "heap/binary_trees.ir", n: 14, cfg: vm3.Config{Variant: vm3pb.Variant_MINIMAL}, goI64: kernels.BinaryTrees,
-		note: "MINIMAL (no collection): the module's AUTO runs hit the emitter's struct.new rooting bug"},
+	{name: "binary_trees", program: "heap/binary_trees.ir", n: 14, cfg: vm3.Config{Variant: vm3pb.Variant_AUTO}, goI64: kernels.BinaryTrees},
 	{name: "lists_fill_sum", program: "corpus/lists_fill_sum.ir", n: 3_000_000, cfg: vm3.Config{Variant: vm3pb.Variant_AUTO}, goI64: kernels.ListsFillSum},
 	{name: "n_body", program: "corpus/n_body.ir", n: 1_000_000, cfg: vm3.Config{Variant: vm3pb.Variant_AUTO}, goF64: kernels.NBody},
 	{name: "nsieve", program: "corpus/nsieve.ir", n: 3_000_000, cfg: vm3.Config{Variant: vm3pb.Variant_AUTO}, goI64: kernels.NSieve},
