@@ -1,22 +1,25 @@
-// Differential test of the WasmGC target against the reference interpreter
-// (ir.md §8.3: the interpreter's result or trap code defines a program's
-// meaning). fast-check writes random straight-line IR functions over i64,
+// Differential test of both compile targets — WasmGC at -O0 and -O, and the
+// handle ABI under Node with the TypeScript heap — against the reference
+// interpreter (ir.md §8.3: the interpreter's result or trap code defines a
+// program's meaning). fast-check writes random straight-line IR functions over i64,
 // f64 and bool values drawn from the edge cases of §8.6 (MinInt64, -1, 0,
 // 2^47, NaN, ±0, ±inf, subnormals), with every scalar op, boxing, list<i64>
 // pushes and indexed reads, and struct fields (48-bit stores); each program
-// runs on both backends, at -O0 and -O, with random arguments, and the
-// outcomes (value bits or trap code) must be identical.
+// runs on every target with random arguments, and the outcomes (value bits
+// or trap code) must be identical.
 //
-// VM3_WASMGC_DIFF_RUNS sets the number of programs (default 300).
+// VM3_TARGETS_DIFF_RUNS sets the number of programs (default 300).
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { parseText } from "../src/ir/text-parser.ts";
 import { validate } from "../src/ir/validate.ts";
 import { emitWasmGc } from "../src/wasmgc/emit.ts";
 import { WasmGcProgram } from "../src/wasmgc/run.ts";
+import { emitHandleAbi } from "../src/handleabi/emit.ts";
+import { HandleAbiProgram } from "../../ts-runtime/src/abi-host/index.ts";
 import { runProgram, type RunResult } from "../../ts-runtime/src/interp/run.ts";
 
-const RUNS = Number(process.env.VM3_WASMGC_DIFF_RUNS ?? 300);
+const RUNS = Number(process.env.VM3_TARGETS_DIFF_RUNS ?? 300);
 
 const I64_EDGES = ["0", "1", "-1", "2", "7", "-7", "1073741823", "1073741824", "-1073741824", "-1073741825",
   "140737488355327", "140737488355328", "-140737488355328", "-140737488355329",
@@ -140,8 +143,8 @@ const arg = fc.oneof(
   { weight: 1, arbitrary: fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n }) },
 );
 
-describe("WasmGC agrees with the interpreter on random programs", () => {
-  test(`${RUNS} random programs, -O0 and -O, 3 argument pairs each`, () => {
+describe("the compile targets agree with the interpreter on random programs", () => {
+  test(`${RUNS} random programs: WasmGC -O0 and -O, handle ABI -O; 3 argument pairs each`, () => {
     fc.assert(
       fc.property(
         fc.array(line, { minLength: 1, maxLength: 25 }),
@@ -152,7 +155,10 @@ describe("WasmGC agrees with the interpreter on random programs", () => {
           const src = programText(lines, kind, resultPick);
           const { program, sourceMap } = parseText(src, "random.ir");
           expect(validate(program, { sourceMap }).map((e) => e.text)).toEqual([]);
-          const targets = [false, true].map((optimize) => WasmGcProgram.compile(emitWasmGc(program, { optimize }), program));
+          const targets = [
+            ...[false, true].map((optimize) => WasmGcProgram.compile(emitWasmGc(program, { optimize }), program)),
+            HandleAbiProgram.compile(emitHandleAbi(program, { optimize: true }), program),
+          ];
           for (const [a, b] of argSets) {
             const want = outcome(runProgram(program, { args: [a, b] }));
             for (const t of targets) expect(`${outcome(t.run("", [a, b]))}\n${src}`).toBe(`${want}\n${src}`);

@@ -1,0 +1,38 @@
+// The program vectors' expectations (conformance.md §6.5) and a RunResult in
+// the same terms, for the emitter tests of both targets.
+import type { RunResult } from "../../ts-runtime/src/interp/run.ts";
+
+export interface Vector {
+  name: string;
+  program: string;
+  entry?: string;
+  args?: (string | number)[];
+  expect: Record<string, string | number | boolean>;
+}
+
+/** What a run shows, in the vectors' terms (conformance.md §6.5). */
+export function shown(r: RunResult): Record<string, string | boolean> {
+  if (r.kind === "trap") return { trap: r.name };
+  const v = r.value;
+  switch (v.type) {
+    case "i64": return { i64: v.i64.toString() };
+    case "f64": return { f64Bits: v.bits.toString() };
+    case "bool": return { bool: v.bool };
+    case "str": return { str: v.str };
+    case "unit": return { unit: true };
+  }
+}
+
+/** The vector's expectation in the same terms (f64 as its bit pattern). */
+export function wanted(e: Vector["expect"]): Record<string, string | boolean> {
+  const [key, value] = Object.entries(e)[0]!;
+  if (key === "f64") {
+    const view = new DataView(new ArrayBuffer(8));
+    const x = Number(value);
+    view.setFloat64(0, Number.isNaN(x) ? NaN : x);
+    return { f64Bits: (Number.isNaN(x) ? 0x7ff8_0000_0000_0000n : view.getBigUint64(0)).toString() };
+  }
+  if (key === "i64" || key === "f64Bits") return { [key]: String(value) };
+  return { [key]: value as string | boolean };
+}
+
