@@ -2,8 +2,6 @@
 // imports called directly (argument ranges, memory, trap codes, check) and
 // hand-written guests run through HandleAbiProgram (results, traps, frames,
 // peak live slots, engine errors, the module contract).
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { Type } from "../../compiler3-emit/src/ir/model.ts";
 import {
@@ -14,6 +12,7 @@ import { Arena, type Cell, CELL_FALSE, CELL_NULL, CELL_TRUE, cellFromF64, cellFr
 import { RunUsageError, type RunResult } from "../src/interp/run.ts";
 import { fma } from "../src/interp/f64.ts";
 import { expectTrap } from "./expect-trap.ts";
+import { specImports, wasmType } from "./spec-imports.ts";
 import { wat } from "./wat.ts";
 
 /** A Cell as the engine passes an i64: signed. */
@@ -30,34 +29,17 @@ function host(config = {}) {
   return { heap, memory, ref, peak, f };
 }
 
-/** handle-abi.md §10.2's table, read from the spec: name → "(params) → result" in Wasm types. */
-function specImportTable(): Map<string, string> {
-  const text = readFileSync(fileURLToPath(new URL("../../vm3-spec/handle-abi.md", import.meta.url)), "utf8");
-  const section = text.slice(text.indexOf("## 10.2"), text.indexOf("## 10.3"));
-  const table = new Map<string, string>();
-  const wasmType = (t: string) => ({ c: "i64", n: "i64", i: "i32", f64: "f64" })[t.trim().split(" ")[0]!] ?? `?${t}`;
-  for (const line of section.split("\n")) {
-    const cols = line.split("|").map((c) => c.trim());
-    if (cols.length < 4 || !cols[1]!.startsWith("`") || cols[1] === "import") continue;
-    const m = /^`\((.*)\) → (.*)`$/.exec(cols[2]!);
-    if (m === null) continue;
-    const params = m[1]!.trim() === "" ? [] : m[1]!.split(",").map(wasmType);
-    const result = m[2]!.trim() === "()" ? "()" : wasmType(m[2]!);
-    for (const [, name] of cols[1]!.matchAll(/`([a-z0-9_]+)`/g)) table.set(name!, `(${params.join(", ")}) → ${result}`);
-  }
-  return table;
-}
-
 describe("vm3Imports: the table", () => {
   it("has every import of handle-abi.md §10.2, and only those, with the spec's signatures", () => {
     const { f } = host();
-    const spec = specImportTable();
+    const spec = specImports();
     expect(spec.size).toBe(44);
     expect([...IMPORT_NAMES].sort()).toEqual([...spec.keys()].sort());
     expect(Object.keys(f).sort()).toEqual([...IMPORT_NAMES].sort());
     for (const name of IMPORT_NAMES) {
       const sig = IMPORT_SIGNATURES[name] as { params: readonly string[]; result?: string };
-      expect(`(${sig.params.join(", ")}) → ${sig.result ?? "()"}`, name).toBe(spec.get(name));
+      const want = spec.get(name)!;
+      expect(`(${sig.params.join(", ")}) → ${sig.result ?? "()"}`, name).toBe(`(${want.params.map(wasmType).join(", ")}) → ${wasmType(want.result)}`);
       expect(f[name]!.length, name).toBe(sig.params.length);
     }
   });
@@ -342,6 +324,10 @@ describe("HandleAbiProgram: guests", () => {
     expect(program.run("is_even", [-3n])).toEqual({ kind: "ok", value: { type: "bool", bool: false } });
     expect(program.run("nothing", [])).toEqual({ kind: "ok", value: { type: "unit" } });
     expect(() => program.run("not_bool", [])).toThrow(HandleAbiError);
+    // A module that does not match the program's result types is an error, not a value.
+    const mismatched = HandleAbiProgram.compile(GUEST, { entry: "nothing", functions: [fn("nothing", 0, Type.I64), fn("half", 1, Type.STR)] });
+    expect(() => mismatched.run("", [])).toThrow(HandleAbiError);
+    expect(() => mismatched.run("half", [1n])).toThrow(HandleAbiError);
   });
 
   it("a frame slot keeps the guest's list alive under AUTO; live slots stay bounded", () => {

@@ -23,16 +23,20 @@ export class HandleAbiError extends Error {
  * interpreter's), unit nothing. Throws the Trap of reading a str result.
  */
 export function resultValue(type: number, raw: unknown, heap: Heap, entry: string): ResultValue {
+  const wrong = (what: string) => new HandleAbiError(`${entry} returned ${typeof raw} ${String(raw)}, not ${what}: the module does not match the program`);
   switch (type) {
     case Type.I64:
-      return { type: "i64", i64: raw as bigint };
+      if (typeof raw !== "bigint") throw wrong("an i64");
+      return { type: "i64", i64: raw };
     case Type.F64:
-      return { type: "f64", f64: raw as number, bits: f64Bits(raw as number) };
+      if (typeof raw !== "number") throw wrong("an f64");
+      return { type: "f64", f64: raw, bits: f64Bits(raw) };
     case Type.BOOL:
-      if (raw !== 0 && raw !== 1) throw new HandleAbiError(`${entry} returned i32 ${String(raw)}, not a bool (0 or 1)`);
+      if (raw !== 0 && raw !== 1) throw wrong("a bool (i32 0 or 1)");
       return { type: "bool", bool: raw === 1 };
     case Type.STR:
-      return { type: "str", str: heap.strText(cellArg(raw as bigint)) };
+      if (typeof raw !== "bigint") throw wrong("a String Cell (i64)");
+      return { type: "str", str: heap.strText(cellArg(raw)) };
     default:
       return { type: "unit" };
   }
