@@ -36,7 +36,7 @@ describe("help", () => {
     expect(r.out).toMatch(/emit\s+compile a program to a WebAssembly GC or handle-ABI module/);
   });
   test.each([
-    ["run", "usage: vm3 run PROG [--backend interp|wasmgc]"],
+    ["run", "usage: vm3 run PROG [--backend interp|wasmgc|handle-abi]"],
     ["emit", "usage: vm3 emit PROG --target wasmgc|handle-abi [-O] -o OUT"],
   ])("vm3 %s --help", (cmd, usage) => {
     const r = vm3(cmd, "--help");
@@ -97,11 +97,11 @@ describe("vm3 run", () => {
     [[corpus("fib_rec.ir"), "ten"], /argument 1: expected an integer, got "ten"/],
     [[corpus("fib_rec.ir"), "--", "1e3"], /argument 1: expected an integer, got "1e3"/],
     [[corpus("fib_rec.ir"), "9223372036854775808"], /argument 1: integer 9223372036854775808 is outside int64/],
-    [[corpus("fib_rec.ir"), "--backend", "jvm", "1"], /--backend jvm: want interp or wasmgc/],
+    [[corpus("fib_rec.ir"), "--backend", "jvm", "1"], /--backend jvm: want interp, wasmgc, handle-abi/],
     [[corpus("fib_rec.ir"), "--backend"], /--backend needs a value/],
     [[corpus("fib_rec.ir"), "--entry", "nope", "1"], /no function named nope \(functions: fib_rec\)/],
     [["conformance/programs/heap/binary_trees.ir", "--entry", "check", "1"], /cannot be an entry: parameter v0 is struct<Node>, not i64/],
-    [[corpus("fib_rec.ir"), "-O0", "1"], /-O0 applies only to --backend wasmgc/],
+    [[corpus("fib_rec.ir"), "-O0", "1"], /-O0 applies only to the compiled backends/],
     [[corpus("fib_rec.ir"), "--fast", "1"], /unknown flag --fast/],
   ])("usage error: vm3 run %j exits 2", (args, message) => {
     const r = vm3("run", ...args);
@@ -120,6 +120,14 @@ describe("vm3 run", () => {
     expect(r.err).toMatch(/^trap DIVIDE_BY_ZERO \(code 12\)/);
     expect(vm3("run", corpus("fib_rec.ir"), "--backend", "wasmgc")).toMatchObject({ code: 2, err: expect.stringContaining("takes 1 argument, got 0") });
   });
+});
+
+test("--backend handle-abi runs the module with the TypeScript heap, results and traps as the interpreter's", () => {
+  expect(vm3("run", corpus("fib_rec.ir"), "--backend", "handle-abi", "20")).toEqual({ code: 0, out: "6765\n", err: "" });
+  expect(vm3("run", heapProgram("binary_trees.ir"), "--backend=handle-abi", "-O0", "8")).toEqual({ code: 0, out: "25774\n", err: "" });
+  const r = vm3("run", traps("use_after_free.ir"), "--backend", "handle-abi", "1");
+  expect(r).toMatchObject({ code: 1, out: "" });
+  expect(r.err).toMatch(/^trap STALE_HANDLE \(code 4\)/);
 });
 
 describe("vm3 emit", () => {

@@ -10,7 +10,7 @@ import { Exit, isHelp, usageError } from "./io.ts";
 import { readValidProgram } from "./read-program.ts";
 import { compileForCli, emitForCli } from "./targets.ts";
 
-const BACKENDS = ["interp", "wasmgc"] as const;
+const BACKENDS = ["interp", "wasmgc", "handle-abi"] as const;
 type Backend = (typeof BACKENDS)[number];
 
 /** ir.md §8.9: the result types an entry may have. */
@@ -18,8 +18,8 @@ const ENTRY_RESULTS: readonly number[] = [Type.I64, Type.F64, Type.BOOL, Type.ST
 
 export const runCommand: Command = {
   name: "run",
-  summary: "run a program's entry and print its result (interpreter or WasmGC)",
-  help: `usage: vm3 run PROG [--backend interp|wasmgc] [--entry NAME] [-O0] [ARGS…] [-- ARGS…]
+  summary: "run a program's entry and print its result (interpreter, WasmGC or handle ABI)",
+  help: `usage: vm3 run PROG [--backend interp|wasmgc|handle-abi] [--entry NAME] [-O0] [ARGS…] [-- ARGS…]
 
 Validates PROG (ir.md §8.11; violations as 'vm3 validate' prints them), runs
 its entry function (or NAME) with ARGS, one decimal int64 per parameter, on a
@@ -35,10 +35,15 @@ value) when the backend knows it, and exits 1.
 
   --backend interp   the reference interpreter (default)
   --backend wasmgc   compile to WebAssembly GC and run it in this Node
+  --backend handle-abi
+                     compile to a handle-ABI module and run it in this Node
+                     with the TypeScript heap answering its vm3 imports
+                     (AUTO collection; go-host's vm3-go runs the same module
+                     under wazero)
   --entry NAME       run function NAME instead of the program's entry; its
                      parameters must all be i64 and its result one of the
                      types above (ir.md §8.9)
-  -O0                with --backend wasmgc: skip binaryen's optimiser
+  -O0                with a compiled backend: skip binaryen's optimiser
 ARGS after '--' are always arguments; before it, a negative number such as
 -5 is an argument too.
 
@@ -62,8 +67,8 @@ program, 2 usage error (including a bad or missing argument).
       }
       if (a === "--backend" || a.startsWith("--backend=")) {
         const v = a === "--backend" ? args[++i] : a.slice("--backend=".length);
-        if (v === undefined) return usageError(io, this, "--backend needs a value (interp or wasmgc)");
-        if (!(BACKENDS as readonly string[]).includes(v)) return usageError(io, this, `--backend ${v}: want interp or wasmgc`);
+        if (v === undefined) return usageError(io, this, `--backend needs a value (${BACKENDS.join(", ")})`);
+        if (!(BACKENDS as readonly string[]).includes(v)) return usageError(io, this, `--backend ${v}: want ${BACKENDS.join(", ")}`);
         backend = v as Backend;
       } else if (a === "--entry" || a.startsWith("--entry=")) {
         entry = a === "--entry" ? args[++i] : a.slice("--entry=".length);
@@ -78,7 +83,7 @@ program, 2 usage error (including a bad or missing argument).
         positional.push(a);
       }
     }
-    if (!optimize && backend !== "wasmgc") return usageError(io, this, "-O0 applies only to --backend wasmgc");
+    if (!optimize && backend === "interp") return usageError(io, this, "-O0 applies only to the compiled backends (wasmgc, handle-abi)");
     const [file, ...argTexts] = positional;
     if (file === undefined) return usageError(io, this, "missing PROG");
     const values: bigint[] = [];
@@ -107,9 +112,10 @@ program, 2 usage error (including a bad or missing argument).
       if (backend === "interp") {
         result = runProgram(program, { entry: name, args: values });
       } else {
-        const binary = await emitForCli(io, file, program, optimize);
+        const target = backend === "wasmgc" ? "wasmgc" : "handle-abi";
+        const binary = await emitForCli(io, file, program, optimize, target);
         if (binary === undefined) return Exit.ERROR;
-        result = (await compileForCli(binary, program)).run(name, values);
+        result = (await compileForCli(binary, program, target)).run(name, values);
       }
     } catch (e) {
       // Checked above; a backend's own refusal (ir.md §8.9) is still a usage error.

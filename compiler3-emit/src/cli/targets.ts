@@ -4,6 +4,7 @@
 // validate`, `vm3 fmt` and interpreter runs should not pay for.
 import type { Program } from "../ir/model.ts";
 import type { WasmGcProgram } from "../wasmgc/run.ts";
+import type { HandleAbiProgram } from "../../../ts-runtime/src/abi-host/index.ts";
 import type { CliIo } from "./io.ts";
 
 export const TARGETS = ["wasmgc", "handle-abi"] as const;
@@ -40,8 +41,12 @@ export async function emitForCli(io: CliIo, file: string, program: Program, opti
   }
 }
 
-/** Compiles an emitted module once, for runs in this engine (fresh instance per run). */
-export async function compileForCli(binary: Uint8Array, program: Program): Promise<WasmGcProgram> {
+/** Compiles an emitted module once, for runs in this engine (fresh instance, and for the handle ABI a fresh AUTO heap, per run). */
+export async function compileForCli(binary: Uint8Array, program: Program, target: Target = "wasmgc"): Promise<WasmGcProgram | HandleAbiProgram> {
+  if (target === "handle-abi") {
+    const { HandleAbiProgram } = await import("../../../ts-runtime/src/abi-host/index.ts");
+    return HandleAbiProgram.compile(binary, program);
+  }
   const { WasmGcProgram } = await import("../wasmgc/run.ts");
   return WasmGcProgram.compile(binary, program);
 }
