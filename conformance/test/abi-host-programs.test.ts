@@ -3,11 +3,13 @@
 // run too (go-host/bridge/testdata/programs, emitted from the same .ir files
 // by testdata/regen.ts, with each program's IR beside it as .pb), so both
 // hosts answer the same binaries.
-import { existsSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { programFromBinary } from "../../compiler3-emit/src/ir/binary.ts";
+import { programFromBinary, programToBinary } from "../../compiler3-emit/src/ir/binary.ts";
+import { loadProgram } from "../../compiler3-emit/src/ir/load.ts";
+import { emitHandleAbi } from "../../compiler3-emit/src/handleabi/emit.ts";
 import { HandleAbiProgram } from "../../ts-runtime/src/abi-host/index.ts";
 import { judgeProgram } from "../runner/program-judge.ts";
 import { programOutcome } from "../runner/program-outcome.ts";
@@ -16,20 +18,27 @@ import { isProblem, loadVectorFile } from "../runner/vector-files.ts";
 const PROGRAMS = fileURLToPath(new URL("../programs/", import.meta.url));
 const MODULES = fileURLToPath(new URL("../../go-host/bridge/testdata/programs/", import.meta.url));
 
-// Vectors the committed modules get wrong, and why (the Go bridge's
-// knownEmitterBugs in go-host/bridge/programs_test.go lists the same):
-// struct.new's reference operands are not rooted across its own struct_new
-// import, so under AUTO the collection it runs frees them before struct_set
-// stores them. Reported, not failed; every other vector must pass.
-const KNOWN_EMITTER_BUGS = new Set(["binary_trees-7", "binary_trees-8", "binary_trees-10", "linked_list_reverse-100000", "graph_cycles-1000", "graph_cycles-4096"]);
+/** The .ir files regen.ts emits, relative to conformance/programs/. */
+function irFiles(): string[] {
+  return ["corpus", "heap", "traps"].flatMap((d) => readdirSync(join(PROGRAMS, d)).filter((f) => f.endsWith(".ir")).sort().map((f) => `${d}/${f}`));
+}
 
-describe.skipIf(!existsSync(MODULES))("program vectors on committed handle-ABI modules, TypeScript host", () => {
+describe("the committed handle-ABI modules are what the emitter emits now", () => {
+  it.each(irFiles())("%s", (rel) => {
+    const { program } = loadProgram(rel, readFileSync(join(PROGRAMS, rel)));
+    const base = rel.replace(/\.ir$/, "");
+    const stale = "stale: regenerate with `npx node go-host/bridge/testdata/regen.ts`";
+    expect(Buffer.from(emitHandleAbi(program, { optimize: true })).equals(readFileSync(join(MODULES, `${base}.wasm`))), `${base}.wasm ${stale}`).toBe(true);
+    expect(Buffer.from(programToBinary(program)).equals(readFileSync(join(MODULES, `${base}.pb`))), `${base}.pb ${stale}`).toBe(true);
+  });
+});
+
+describe("program vectors on committed handle-ABI modules, TypeScript host", () => {
   it.each(["traps.json", "heap.json", "corpus.json"])("%s", (file) => {
     const loaded = loadVectorFile(join(PROGRAMS, file));
     if (isProblem(loaded) || loaded.kind !== "program") throw new Error(`${file}: cannot load`);
     const compiled = new Map<string, HandleAbiProgram>();
     const failures: string[] = [];
-    const known: string[] = [];
     let passed = 0;
     for (const v of loaded.file.programs ?? []) {
       const base = v.program!.replace(/\.ir$/, "");
@@ -43,10 +52,8 @@ describe.skipIf(!existsSync(MODULES))("program vectors on committed handle-ABI m
       const verdict = judgeProgram(v.expect, programOutcome(run.result));
       run.heap.checkInvariants();
       if (verdict.passed) passed++;
-      else if (KNOWN_EMITTER_BUGS.has(v.name ?? "")) known.push(`${v.name}: ${verdict.detail}`);
       else failures.push(`${v.name}: ${verdict.detail}`);
     }
-    if (known.length > 0) console.log(`${file}: known emitter bugs:\n  ${known.join("\n  ")}`);
     expect(failures).toEqual([]);
     expect(passed).toBeGreaterThan(0);
   });

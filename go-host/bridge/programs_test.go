@@ -87,12 +87,6 @@ func judge(res Result, e *vm3pb.ProgramExpect) string {
 	return "got " + got + ", want " + protojson.Format(e)
 }
 
-// knownEmitterBugs are vectors the committed modules get wrong, with why
-// (none since struct.new roots its field Cells).
-// The test checks that each still fails, so a fixed emitter (and
-// regenerated testdata) shows up as a failure asking to drop the entry.
-var knownEmitterBugs = map[string]string{}
-
 func TestProgramVectors(t *testing.T) {
 	vectors := programVectors(t)
 	for _, e := range engines {
@@ -117,14 +111,6 @@ func TestProgramVectors(t *testing.T) {
 					continue
 				}
 				msg := judge(res, v.GetExpect())
-				if why, known := knownEmitterBugs[v.GetName()]; known {
-					if msg == "" {
-						t.Errorf("%s passes now: drop it from knownEmitterBugs (%s)", v.GetName(), why)
-					} else {
-						t.Logf("%s: known emitter bug (%s): %s", v.GetName(), why, msg)
-					}
-					continue
-				}
 				if msg != "" {
 					// The interpreter's 2,000-frame stack limit (see the
 					// package comment) is below ir.md §8.8's 10,000.
