@@ -60,6 +60,10 @@ ARGS after '--' are always arguments; before it, a negative number such as
 
 Exit status: 0 returned, 1 trapped or failed (invalid module, engine error,
 time limit), 2 usage error.
+
+       vm3-go bench …   times runs (a module, a plain Go kernel, a heap
+                        operation) and prints JSON lines: 'vm3-go bench
+                        --help'
 `
 
 func main() {
@@ -86,8 +90,10 @@ func cli(argv []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage)
 		return 0
 	case "run":
+	case "bench":
+		return benchCLI(argv[1:], stdout, stderr)
 	default:
-		return usageError(stderr, fmt.Sprintf("unknown command %q (want run)", argv[0]))
+		return usageError(stderr, fmt.Sprintf("unknown command %q (want run or bench)", argv[0]))
 	}
 	opts, err := parse(argv[1:])
 	if errors.Is(err, errHelp) {

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func benchLines(t *testing.T, out string) []map[string]any {
+	t.Helper()
+	var lines []map[string]any
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("%q: %v", l, err)
+		}
+		lines = append(lines, m)
+	}
+	return lines
+}
+
+func TestBench(t *testing.T) {
+	// A module and its plain Go kernel, alternating: compile line, then
+	// warm-up and timed runs of each with their results.
+	code, out, errs := runCLI("bench", programs+"corpus/nsieve.wasm", "--entry", "nsieve", "--result", "i64",
+		"--plain-go", "nsieve", "--rounds", "2", "--", "100")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	lines := benchLines(t, out)
+	if len(lines) != 7 || lines[0]["compiled"] == nil {
+		t.Fatalf("lines: %v", lines)
+	}
+	var order []string
+	for _, l := range lines[1:] {
+		res, _ := l["result"].(map[string]any)
+		if res["i64"] != "25" || l["ms"] == nil {
+			t.Errorf("run %v: want i64 25 and a time", l)
+		}
+		order = append(order, l["run"].(string))
+	}
+	if got := strings.Join(order, " "); got != "wazero go go wazero wazero go" {
+		t.Errorf("order %s", got)
+	}
+	if lines[1]["warmup"] != true || lines[3]["warmup"] != nil {
+		t.Errorf("warm-up flags: %v", lines)
+	}
+
+	// A trap is a result; heap counters come with it.
+	code, out, errs = runCLI("bench", programs+"corpus/lists_fill_sum.wasm", "--entry", "main", "--result", "i64",
+		"--max-bytes", "100", "--rounds", "0", "--", "1000")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	lines = benchLines(t, out)
+	if res, _ := lines[1]["result"].(map[string]any); res["trap"] != "OUT_OF_MEMORY" || lines[1]["live_slots"] == nil {
+		t.Errorf("trap run: %v", lines[1])
+	}
+
+	code, out, _ = runCLI("bench", "--plain-go", "n_body", "--warmup", "0", "--rounds", "1", "--", "0")
+	if res, _ := benchLines(t, out)[0]["result"].(map[string]any); code != 0 || res["bits"] != "0xc01a95a61e3a496d" { // the n_body(0) vector, -6.646141502673669
+		t.Errorf("n_body(0): %d %v", code, res)
+	}
+	code, out, _ = runCLI("bench", "--heap-op", "struct_new", "--rounds", "1", "--", "5000")
+	if lines := benchLines(t, out); code != 0 || len(lines) != 2 || lines[1]["ops"] != float64(5000) || lines[1]["ns_per_op"] == nil {
+		t.Errorf("heap-op: %d %v", code, lines)
+	}
+
+	for _, c := range []struct {
+		args []string
+		errs string
+	}{
+		{[]string{"bench"}, "missing MODULE.wasm"},
+		{[]string{"bench", "m.wasm"}, "--entry NAME is required"},
+		{[]string{"bench", "--plain-go", "fib"}, "no such kernel"},
+		{[]string{"bench", "--plain-go", "nsieve"}, "needs one argument"},
+		{[]string{"bench", "--heap-op", "list_new", "--", "1"}, "want one of list_get, struct_get, struct_new"},
+		{[]string{"bench", "--heap-op", "list_get", "--plain-go", "nsieve", "--", "1"}, "alone"},
+		{[]string{"bench", "--heap-op", "list_get", "--rounds", "-1", "--", "1"}, "--rounds -1"},
+		{[]string{"bench", programs + "corpus/nsieve.wasm", "--entry", "nope", "--", "1"}, `no entry "nope"`},
+	} {
+		if code, _, errs := runCLI(c.args...); code != 2 || !strings.Contains(errs, c.errs) {
+			t.Errorf("vm3-go %s: exit %d, stderr %q; want 2, %q", strings.Join(c.args, " "), code, errs, c.errs)
+		}
+	}
+	if code, out, _ := runCLI("bench", "--help"); code != 0 || !strings.Contains(out, "--plain-go KERNEL") {
+		t.Errorf("bench --help: %d %q", code, out)
+	}
+}
