@@ -4,10 +4,16 @@
 //
 // For five kernels of conformance/programs it times, side by side in one
 // process, (a) the emitted WasmGC module, unoptimised and with -O, (b) the
-// reference interpreter (ts-runtime/src/interp) and (c) a hand-written
-// idiomatic JavaScript version of the same algorithm (./kernels/), and prints
-// medians of interleaved rounds, each column's ratio to JavaScript, the
-// modules' sizes and the peak RSS (DESIGN §10).
+// reference interpreter (ts-runtime/src/interp), (c) the emitted handle-ABI
+// module (-O) under Node with the TypeScript heap (HandleAbiProgram, AUTO)
+// and (d) a hand-written idiomatic JavaScript version of the same algorithm
+// (./kernels/), and prints medians of interleaved rounds, each column's ratio
+// to JavaScript, the modules' sizes and the peak RSS (DESIGN §10). Out of
+// process, (e) the same handle-ABI .wasm under Go (wazero and the Go heap,
+// AUTO) and (f) the plain Go kernel (go-host/bridge/kernels) are timed by one
+// `vm3-go bench` process per row (./vm3-go.ts), which alternates the two
+// within itself; the wazero column gives its ratio to JS and to plain Go.
+// Without Go those two columns say why and the rest still prints.
 //
 // No time is reported for a wrong answer. Before timing, every column runs
 // every vector of its program in conformance/programs/*.json; a column that
@@ -26,6 +32,9 @@ import type { Program } from "../src/ir/model.ts";
 import { validate } from "../src/ir/validate.ts";
 import { emitWasmGc } from "../src/wasmgc/emit.ts";
 import { WasmGcProgram } from "../src/wasmgc/run.ts";
+import { emitHandleAbi } from "../src/handleabi/emit.ts";
+import { HandleAbiProgram } from "../../ts-runtime/src/abi-host/index.ts";
+import { goBench, vm3Go, writeModule, type GoLine, type GoResult } from "./vm3-go.ts";
 import { binaryTrees } from "./kernels/binary_trees.ts";
 import { listsFillSum } from "./kernels/lists_fill_sum.ts";
 import { mandelbrot } from "./kernels/mandelbrot.ts";
@@ -36,6 +45,12 @@ import { nsieve } from "./kernels/nsieve.ts";
 const ROUNDS = 7;
 /** Timed rounds of the interpreter, which runs in the first INTERP_ROUNDS rounds of its rows. */
 const INTERP_ROUNDS = 3;
+/**
+ * Timed rounds of the handle-ABI columns (one host call per heap operation:
+ * 20–500x JS), which run only in each kernel's second row: under Node in the
+ * first HANDLE_ROUNDS rounds of it, under wazero in its vm3-go process.
+ */
+const HANDLE_ROUNDS = 5;
 
 const PROGRAMS_DIR = fileURLToPath(new URL("../../conformance/programs/", import.meta.url));
 const VECTOR_FILES = ["corpus.json", "heap.json"];
@@ -48,7 +63,7 @@ interface Kernel {
   js(n: number): number;
   /** n of the first row (no interpreter): chosen so that one JS run takes about 50–300 ms here. */
   n: number;
-  /** n of the second row, where the interpreter runs too (it is 60–300x slower than JS). */
+  /** n of the second row, where the interpreter and the handle-ABI and Go columns run too (60–600x slower than JS). */
   interpN: number;
   /** The result as a closed form, where the program's README gives one. */
   closedForm?: (n: bigint) => bigint;
@@ -177,11 +192,21 @@ interface Column {
 /** Where a column stands for one kernel: usable, or why not, shown as its cells. */
 type Status = { ok: true } | { ok: false; cell: string; why: string };
 
-const COLUMN_LABELS = ["WasmGC", "WasmGC -O", "interpreter", "JS"] as const;
+const COLUMN_LABELS = ["WasmGC", "WasmGC -O", "interpreter", "handle-ABI (Node)", "handle-ABI (wazero)", "Go", "JS"] as const;
 const WASM = 0;
 const WASM_O = 1;
 const INTERP = 2;
-const JS = 3;
+const HABI_NODE = 3;
+/** The two columns of the vm3-go bench process (not Columns of this process). */
+const HABI_WAZERO = 4;
+const GO = 5;
+const JS = 6;
+const IN_GO = [HABI_WAZERO, GO];
+/** Columns timed in fewer rounds: the interpreter's and handle-ABI (Node)'s. */
+const FEWER_ROUNDS = new Map([
+  [INTERP, INTERP_ROUNDS],
+  [HABI_NODE, HANDLE_ROUNDS],
+]);
 
 interface ModuleInfo {
   bytes: number;
@@ -203,6 +228,7 @@ interface Row {
 
 interface KernelReport {
   kernel: Kernel;
+  /** WasmGC, WasmGC -O, handle-ABI -O. */
   modules: (ModuleInfo | string)[];
   rows: Row[];
   notes: string[];
@@ -228,6 +254,19 @@ function interpColumn(program: Program): Column {
       let r!: RunResult;
       timed(() => {
         r = runProgram(program, { args: [BigInt(n)] });
+      });
+      return keyOfRun(r);
+    },
+  };
+}
+
+function handleAbiColumn(module: HandleAbiProgram, entry: string): Column {
+  return {
+    label: COLUMN_LABELS[HABI_NODE],
+    run(n, timed) {
+      let r!: RunResult;
+      timed(() => {
+        r = module.run(entry, [BigInt(n)], { variant: "auto" });
       });
       return keyOfRun(r);
     },
@@ -266,6 +305,93 @@ function buildModule(program: Program, optimize: boolean): { info: ModuleInfo; m
   } catch (e) {
     return `emit/compile failed: ${firstLine(e)}`;
   }
+}
+
+/** Emits the handle-ABI module (-O), compiles it for Node and writes the .wasm for vm3-go. */
+function buildHandleAbi(
+  kernel: Kernel,
+  program: Program,
+): { info: ModuleInfo; module: HandleAbiProgram; path: string } | string {
+  try {
+    let t0 = performance.now();
+    const binary = emitHandleAbi(program, { optimize: true });
+    const emitMs = performance.now() - t0;
+    t0 = performance.now();
+    const module = HandleAbiProgram.compile(binary, program);
+    const compileMs = performance.now() - t0;
+    const path = writeModule(`${kernel.name}.handle-abi.wasm`, binary);
+    return { info: { bytes: binary.byteLength, emitMs, compileMs }, module, path };
+  } catch (e) {
+    return `emit/compile failed: ${firstLine(e)}`;
+  }
+}
+
+// ---- the vm3-go process ---------------------------------------------------------
+
+/** How vm3-go runs a kernel's handle-ABI module and its plain Go kernel. */
+interface GoTarget {
+  module: string;
+  entry: string;
+}
+
+/** A vm3-go bench result as the same text as keyOfRun's. */
+function keyOfGo(r: GoResult | undefined): string {
+  if (r === undefined) return "no result";
+  if ("trap" in r) return `trap ${r.trap} in ${r.op}: ${r.detail}`;
+  switch (r.type) {
+    case "i64":
+      return `i64 ${BigInt(r.i64)}`;
+    case "f64": {
+      const view = new DataView(new ArrayBuffer(8));
+      view.setBigUint64(0, BigInt(r.bits));
+      return f64Key(view.getFloat64(0));
+    }
+    case "bool":
+      return `bool ${r.bool}`;
+    case "str":
+      return `str ${JSON.stringify(r.str)}`;
+    case "unit":
+      return "unit";
+  }
+}
+
+/** Per column (HABI_WAZERO, GO): the warm-up result, then each timed round's result and time. */
+interface GoSamples {
+  first: Map<number, string>;
+  timed: Map<number, { key: string; ms: number }[]>;
+}
+
+/** One vm3-go bench process: the module and the plain Go kernel at n, alternating, `warmup` + `rounds` each. */
+function goRuns(kernel: Kernel, target: GoTarget, n: number, rounds: number, warmup: number): GoSamples | string {
+  const lines = goBench([
+    target.module,
+    "--entry",
+    target.entry,
+    "--result",
+    kernel.result,
+    "--variant",
+    "auto",
+    "--plain-go",
+    kernel.name,
+    "--rounds",
+    String(rounds),
+    "--warmup",
+    String(warmup),
+    "--",
+    String(n),
+  ]);
+  if (typeof lines === "string") return lines;
+  const out: GoSamples = { first: new Map(), timed: new Map(IN_GO.map((c) => [c, []])) };
+  for (const line of lines.filter((l: GoLine) => l.run !== undefined)) {
+    const c = line.run === "wazero" ? HABI_WAZERO : GO;
+    const key = keyOfGo(line.result);
+    if (line.warmup === true) out.first.set(c, key);
+    else out.timed.get(c)!.push({ key, ms: line.ms! });
+  }
+  for (const c of IN_GO) {
+    if (!out.first.has(c) && warmup > 0) return `vm3-go bench printed no ${COLUMN_LABELS[c]} warm-up run`;
+  }
+  return out;
 }
 
 // ---- timing -------------------------------------------------------------------
@@ -318,8 +444,32 @@ function benchKernel(kernel: Kernel): KernelReport {
       status.push({ ok: true });
     }
   }
-  columns.push(interpColumn(program), jsColumn(kernel));
-  status.push({ ok: true }, { ok: true });
+  columns.push(interpColumn(program));
+  status.push({ ok: true });
+  const habi = buildHandleAbi(kernel, program);
+  if (typeof habi === "string") {
+    report.modules.push(habi);
+    columns.push(undefined);
+    status.push({ ok: false, cell: "unsupported", why: `handle-ABI: ${habi}` });
+  } else {
+    report.modules.push(habi.info);
+    columns.push(handleAbiColumn(habi.module, program.entry));
+    status.push({ ok: true });
+  }
+  // HABI_WAZERO and GO: run by vm3-go, no Column here.
+  columns.push(undefined, undefined);
+  const go = vm3Go();
+  const goTarget: GoTarget | undefined = typeof habi === "string" || "error" in go ? undefined : { module: habi.path, entry: program.entry };
+  if ("error" in go) {
+    const why = `handle-ABI (wazero), Go: ${go.error}`;
+    status.push({ ok: false, cell: "no Go", why }, { ok: false, cell: "no Go", why: "" });
+  } else if (goTarget === undefined) {
+    status.push({ ok: false, cell: "unsupported", why: "handle-ABI (wazero), Go: no handle-ABI module" }, { ok: false, cell: "—", why: "" });
+  } else {
+    status.push({ ok: true }, { ok: true });
+  }
+  columns.push(jsColumn(kernel));
+  status.push({ ok: true });
 
   // The expected values of conformance/programs/*.json, for every column.
   const vectors = vectorsOf(kernel.file);
@@ -343,12 +493,28 @@ function benchKernel(kernel: Kernel): KernelReport {
       status[c] = { ok: false, cell: "WRONG", why: `${column.label} misses ${wrong.length} of ${vectors.length} vectors: ${wrong.join("; ")}` };
     }
   });
+  // The same for the vm3-go columns: one process per vector, one untimed run of each.
+  if (goTarget !== undefined) {
+    const wrong = new Map<number, string[]>(IN_GO.map((c) => [c, []]));
+    for (const v of vectors) {
+      const got = goRuns(kernel, goTarget, v.n, 0, 1);
+      for (const c of IN_GO) {
+        const key = typeof got === "string" ? got : got.first.get(c)!;
+        if (key !== v.expect) wrong.get(c)!.push(`n = ${v.n}: expected ${v.expect}, got ${key}`);
+      }
+    }
+    for (const c of IN_GO) {
+      const w = wrong.get(c)!;
+      if (w.length > 0) status[c] = { ok: false, cell: "WRONG", why: `${COLUMN_LABELS[c]} misses ${w.length} of ${vectors.length} vectors: ${w.join("; ")}` };
+    }
+  }
   if (status[JS]!.ok === false) notes.push("no JS baseline: no ratios");
 
-  for (const [n, withInterp] of [[kernel.n, false], [kernel.interpN, true]] as const) {
-    report.rows.push(benchRow(kernel, n, withInterp ? [WASM, WASM_O, INTERP, JS] : [WASM, WASM_O, JS], columns, status, notes));
+  for (const [n, second] of [[kernel.n, false], [kernel.interpN, true]] as const) {
+    const wanted = second ? [WASM, WASM_O, INTERP, HABI_NODE, HABI_WAZERO, GO, JS] : [WASM, WASM_O, JS];
+    report.rows.push(benchRow(kernel, n, wanted, columns, status, notes, second ? goTarget : undefined));
   }
-  for (const s of status) if (!s.ok) notes.push(s.why);
+  for (const s of status) if (!s.ok && s.why !== "") notes.push(s.why);
   return report;
 }
 
@@ -359,6 +525,7 @@ function benchRow(
   columns: readonly (Column | undefined)[],
   status: Status[],
   notes: string[],
+  goTarget: GoTarget | undefined,
 ): Row {
   const row: Row = { n, columns: wanted, ms: [], why: [], result: "" };
   const live = wanted.filter((c) => status[c]!.ok);
@@ -366,21 +533,37 @@ function benchRow(
     const s = status[c]!;
     if (!s.ok) row.why[c] = s.cell;
   }
+  const liveHere = live.filter((c) => !IN_GO.includes(c));
+  const liveGo = goTarget === undefined ? [] : live.filter((c) => IN_GO.includes(c));
 
   // Warm-up round: also the row's results, checked before any timing.
   const first = new Map<number, string>();
-  for (const c of live) {
+  for (const c of liveHere) {
     try {
       first.set(c, timeOne(columns[c]!, n).key);
     } catch (e) {
       first.set(c, `threw ${firstLine(e)}`);
     }
   }
+  // The vm3-go process: its warm-up results join the check; its timed rounds
+  // are checked against them below, and timed only if the row agrees.
+  let goSamples: GoSamples | undefined;
+  if (liveGo.length > 0) {
+    const got = goRuns(kernel, goTarget!, n, HANDLE_ROUNDS, 1);
+    if (typeof got === "string") {
+      for (const c of liveGo) row.why[c] = "failed";
+      notes.push(`n = ${n}: ${got}`);
+    } else {
+      goSamples = got;
+      for (const c of liveGo) first.set(c, got.first.get(c)!);
+    }
+  }
   const reference = kernel.closedForm === undefined ? undefined : `i64 ${kernel.closedForm(BigInt(n))}`;
   const timed: number[] = [];
   const results = new Map<string, string[]>();
   for (const c of live) {
-    const key = first.get(c)!;
+    const key = first.get(c);
+    if (key === undefined) continue;
     const label = COLUMN_LABELS[c]!;
     if (reference !== undefined && key !== reference && !(c === JS && kernel.jsMayDiffer !== undefined)) {
       row.why[c] = "WRONG";
@@ -411,10 +594,21 @@ function benchRow(
   // Timed rounds: each round starts at the next column, so every column takes
   // every position in turn and drift in the machine hits all of them alike.
   const samples = new Map<number, number[]>(timed.map((c) => [c, []]));
+  for (const c of timed.filter((c) => IN_GO.includes(c))) {
+    for (const got of goSamples!.timed.get(c)!) {
+      if (got.key !== first.get(c)) {
+        row.why[c] = "UNSTABLE";
+        notes.push(`n = ${n}: ${COLUMN_LABELS[c]} gave ${first.get(c)} and then ${got.key}`);
+        break;
+      }
+      samples.get(c)!.push(got.ms);
+    }
+  }
+  const timedHere = timed.filter((c) => !IN_GO.includes(c));
   for (let round = 0; round < ROUNDS; round++) {
-    for (let i = 0; i < timed.length; i++) {
-      const c = timed[(round + i) % timed.length]!;
-      if (c === INTERP && round >= INTERP_ROUNDS) continue;
+    for (let i = 0; i < timedHere.length; i++) {
+      const c = timedHere[(round + i) % timedHere.length]!;
+      if (round >= (FEWER_ROUNDS.get(c) ?? ROUNDS)) continue;
       if (row.why[c] !== undefined) continue;
       let got: { key: string; ms: number };
       try {
@@ -447,6 +641,10 @@ function table(header: string[], lines: string[][]): string {
   return [fmt(header), widths.map((w) => "-".repeat(w)).join("  "), ...lines.map(fmt)].join("\n");
 }
 
+function ratio(x: number): string {
+  return `${x.toFixed(2)}x`;
+}
+
 function timesTable(reports: readonly KernelReport[]): string {
   const lines: string[][] = [];
   for (const { kernel, rows } of reports) {
@@ -457,8 +655,10 @@ function timesTable(reports: readonly KernelReport[]): string {
         if (row.refused !== undefined) return "refused";
         const ms = row.ms[c];
         if (ms === undefined) return row.why[c] ?? "—";
-        if (c === JS || js === undefined) return fmtMs(ms);
-        return `${fmtMs(ms)} (${(ms / js).toFixed(2)}x)`;
+        const goMs = row.ms[GO];
+        const vsGo = c === HABI_WAZERO && goMs !== undefined ? `, ${ratio(ms / goMs)} Go` : "";
+        if (c === JS || js === undefined) return vsGo === "" ? fmtMs(ms) : `${fmtMs(ms)} (${vsGo.slice(2)})`;
+        return `${fmtMs(ms)} (${ratio(ms / js)}${vsGo})`;
       });
       lines.push([kernel.name, row.n.toLocaleString("en-US"), row.refused === undefined ? shortValue(row.result) : "—", ...cells]);
     }
@@ -468,7 +668,7 @@ function timesTable(reports: readonly KernelReport[]): string {
 
 function modulesTable(reports: readonly KernelReport[]): string {
   const lines = reports.map(({ kernel, modules }) => {
-    const [plain, opt] = modules;
+    const [plain, opt, habi] = modules;
     const col = (m: ModuleInfo | string | undefined, f: (m: ModuleInfo) => string) =>
       m === undefined ? "—" : typeof m === "string" ? "unsupported" : f(m);
     return [
@@ -479,9 +679,15 @@ function modulesTable(reports: readonly KernelReport[]): string {
       col(opt, (m) => fmtMs(m.emitMs)),
       col(plain, (m) => fmtMs(m.compileMs)),
       col(opt, (m) => fmtMs(m.compileMs)),
+      col(habi, (m) => m.bytes.toLocaleString("en-US")),
+      col(habi, (m) => fmtMs(m.emitMs)),
+      col(habi, (m) => fmtMs(m.compileMs)),
     ];
   });
-  return table(["kernel", "bytes", "-O bytes", "emit", "emit -O", "compile", "compile -O"], lines);
+  return table(
+    ["kernel", "bytes", "-O bytes", "emit", "emit -O", "compile", "compile -O", "handle-ABI -O bytes", "emit", "compile"],
+    lines,
+  );
 }
 
 // VM3_BENCH_PROGRAMS=name,name runs only those kernels (for working on one).
@@ -492,14 +698,23 @@ if (unknownKernels.length > 0) {
   process.exit(2);
 }
 const reports = KERNELS.filter((k) => chosen.length === 0 || chosen.includes(k.name)).map(benchKernel);
+const goEngine = vm3Go();
 console.log(
   `compiler3 IR programs, Node ${process.version}: the emitted WasmGC module (compiled once; a fresh instance per run, in its time), ` +
-    `the reference interpreter and hand-written JS, side by side.`,
+    `the reference interpreter, the emitted handle-ABI module (-O) under Node (HandleAbiProgram: the TypeScript heap, AUTO; ` +
+    `compiled once, a fresh instance and heap per run, in its time) and hand-written JS, side by side in this process; ` +
+    `and the same handle-ABI .wasm under wazero with the Go heap (AUTO; compiled once, a fresh instance and heap per run) ` +
+    `beside the plain Go kernel (go-host/bridge/kernels), timed in a vm3-go bench process` +
+    ("error" in goEngine ? ` (not run: ${goEngine.error})` : "") +
+    `.`,
 );
 console.log(
   `Median of ${ROUNDS} interleaved rounds, each run from a collected heap; the interpreter runs ${INTERP_ROUNDS} rounds ` +
-    `and only in each kernel's second row, at a smaller n (same n for every column of a row, no scaling). ` +
-    `(x) = time / JS time at the same n, lower is better.`,
+    `and handle-ABI (Node) ${HANDLE_ROUNDS}, only in each kernel's second row, at a smaller n (same n for every column of a row, no scaling). ` +
+    `handle-ABI (wazero) and Go run in that row too, not interleaved with the Node columns: one vm3-go process per row, ` +
+    `started after the Node columns' warm-up round and before their timed rounds, runs 1 warm-up and ${HANDLE_ROUNDS} timed rounds of ` +
+    `each, alternating which goes first, each run after runtime.GC(). ` +
+    `(x) = time / JS time at the same n, lower is better; the wazero column also gives time / plain Go time ("x Go").`,
 );
 console.log(timesTable(reports));
 console.log("");
