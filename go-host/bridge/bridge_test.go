@@ -238,7 +238,9 @@ func TestCallDepth(t *testing.T) {
 func TestTimeout(t *testing.T) {
 	for _, e := range engines {
 		t.Run(e.name, func(t *testing.T) {
-			m := compile(t, valuesModule(), e.opts)
+			opts := e.opts
+			opts.Interruptible = true
+			m := compile(t, valuesModule(), opts)
 			ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 			defer cancel()
 			start := time.Now()

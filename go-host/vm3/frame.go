@@ -12,6 +12,9 @@ const (
 	MaxFrameSlots = 1 << 16
 	// MaxFrameTotal bounds the slots of all open frames together.
 	MaxFrameTotal = 1 << 24
+	// MaxFrames bounds the number of open frames (frames of 0 slots hold
+	// no slots but still cost memory).
+	MaxFrames = 1 << 20
 )
 
 // The frame stack (collection.md §4.6) lives in Heap.frameSlots, every open
@@ -23,7 +26,8 @@ const (
 // FrameEnter opens a frame of slots null slots and returns its mark, the
 // number of frames open after it opened (collection.md §4.6 frame_enter).
 // slots outside [0, MaxFrameSlots] is BAD_ARGUMENT; more than MaxFrameTotal
-// slots in all open frames is OUT_OF_MEMORY.
+// slots in all open frames, or a frame beyond MaxFrames open ones, is
+// OUT_OF_MEMORY.
 func (h *Heap) FrameEnter(slots int64) (int64, error) {
 	if slots < 0 || slots > MaxFrameSlots {
 		return 0, trapf(vm3pb.TrapCode_BAD_ARGUMENT, "frame_enter", "slots %d outside [0, %d]", slots, MaxFrameSlots)
@@ -31,6 +35,9 @@ func (h *Heap) FrameEnter(slots int64) (int64, error) {
 	n := len(h.frameSlots)
 	if int64(n)+slots > MaxFrameTotal {
 		return 0, trapf(vm3pb.TrapCode_OUT_OF_MEMORY, "frame_enter", "open frames hold %d slots, %d more would exceed %d", n, slots, MaxFrameTotal)
+	}
+	if len(h.frameBase) >= MaxFrames {
+		return 0, trapf(vm3pb.TrapCode_OUT_OF_MEMORY, "frame_enter", "%d frames are open", MaxFrames)
 	}
 	h.frameBase = append(h.frameBase, n)
 	h.frameSlots = slices.Grow(h.frameSlots, int(slots))[:n+int(slots)]

@@ -14,6 +14,8 @@ import { type Cell, CELL_NULL } from "./cell.ts";
 export const MAX_FRAME_SLOTS = 2 ** 16;
 /** collection.md §4.6: the most slots of all open frames together. */
 export const MAX_FRAME_TOTAL = 2 ** 24;
+/** collection.md §4.6: the most open frames (frames of 0 slots hold no slots but still cost memory). */
+export const MAX_FRAMES = 2 ** 20;
 
 export class FrameStack {
   /** Slots of all open frames; entries at and beyond `top` are unused. */

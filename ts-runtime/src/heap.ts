@@ -6,7 +6,7 @@ import { badCell, type Cell, CELL_NULL } from "./cell.ts";
 import { classify, HI, inRange, KIND_BAD, KIND_SMALL_INT, LO, pack, TAG_HANDLE, word, word64 } from "./cell-bits.ts";
 import { handleTrap, outOfBounds, type StoresByArena, valueTrap } from "./checks.ts";
 import { collectGarbage } from "./collector.ts";
-import { FrameStack, MAX_FRAME_SLOTS, MAX_FRAME_TOTAL } from "./frames.ts";
+import { FrameStack, MAX_FRAME_SLOTS, MAX_FRAME_TOTAL, MAX_FRAMES } from "./frames.ts";
 import { type HeapConfig, type ResolvedConfig, resolveConfig } from "./heap-config.ts";
 import { checkHeapInvariants } from "./invariants.ts";
 import type { HeapCore } from "./heap-core.ts";
@@ -285,6 +285,9 @@ export class Heap {
     const open = this.#frames.size;
     if (open + slots > MAX_FRAME_TOTAL) {
       throw new Trap(TrapCode.OUT_OF_MEMORY, "frame_enter", `open frames hold ${open} slots, ${slots} more would exceed ${MAX_FRAME_TOTAL}`);
+    }
+    if (this.#frames.depth >= MAX_FRAMES) {
+      throw new Trap(TrapCode.OUT_OF_MEMORY, "frame_enter", `${MAX_FRAMES} frames are open`);
     }
     return this.#frames.enter(slots);
   }

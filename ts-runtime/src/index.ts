@@ -15,7 +15,7 @@ export {
   makeHandle,
   validateCell,
 } from "./cell.ts";
-export { MAX_FRAME_SLOTS, MAX_FRAME_TOTAL } from "./frames.ts";
+export { MAX_FRAME_SLOTS, MAX_FRAME_TOTAL, MAX_FRAMES } from "./frames.ts";
 export { HandleRef } from "./handle-ref.ts";
 export { Heap, MAX_FIELDS, MAX_LENGTH } from "./heap.ts";
 export type { HeapConfig, Variant } from "./heap-config.ts";

@@ -237,7 +237,7 @@ func runModule(o *options, stdout, stderr io.Writer) int {
 		return fail("%v", err)
 	}
 	ctx := context.Background()
-	m, err := bridge.Compile(ctx, wasm, bridge.Options{Interpreter: o.interpreter})
+	m, err := bridge.Compile(ctx, wasm, bridge.Options{Interpreter: o.interpreter, Interruptible: o.timeout > 0})
 	if err != nil {
 		return fail("%s: %v", o.module, err)
 	}
