@@ -12,6 +12,7 @@ import { binaryen, i64Const } from "../wasmgc/binaryen.ts";
 import type { DivOps } from "../wasmgc/arith.ts";
 import { TrapCode, emitTrap } from "../wasmgc/trap.ts";
 import type { ValueEnv } from "../wasm/function.ts";
+import { translateScalar } from "../wasm/scalars.ts";
 import type { CellCodec } from "./cells.ts";
 import type { ImportName, Imports } from "./imports.ts";
 
@@ -39,12 +40,6 @@ export function arenaOf(t: FullType): number {
     case Type.HOST: return 13;
   }
   throw new Error(`type ${t.type} names no arena`);
-}
-
-const f64Scratch = new DataView(new ArrayBuffer(8));
-function f64FromBits(bits: bigint): number {
-  f64Scratch.setBigInt64(0, bits);
-  return f64Scratch.getFloat64(0);
 }
 
 export function valueType(t: FullType): binaryen.Type {
@@ -93,43 +88,12 @@ export function translateValue(cx: HandleAbiContext, env: ValueEnv, v: Value): E
     }
   };
 
+  const scalar = translateScalar({ module: m, div: cx.div, fma: cx.fma, arg: (i) => get(v.args[i]!) }, v);
+  if (scalar !== undefined) return def(scalar);
+
   switch (v.op) {
-    case OpCode.CONST:
-      switch (v.type) {
-        case Type.I64: return def(kk());
-        case Type.F64: return def(m.f64.const(f64FromBits(k)));
-        case Type.BOOL: return def(m.i32.const(Number(k)));
-        case Type.STR: return def(m.global.get(cx.stringGlobal(env.fnIndex, Number(k)), binaryen.i64));
-      }
-      break;
-    case OpCode.ADD_I64: return def(m.i64.add(a(), b()));
-    case OpCode.SUB_I64: return def(m.i64.sub(a(), b()));
-    case OpCode.MUL_I64: return def(m.i64.mul(a(), b()));
-    case OpCode.DIV_I64: return def(cx.div.div(a(), b()));
-    case OpCode.MOD_I64: return def(cx.div.mod(a(), b()));
-    case OpCode.NEG_I64: return def(m.i64.sub(i64Const(m, 0n), a()));
-    case OpCode.ADD_I64_IMM: return def(m.i64.add(a(), kk()));
-    case OpCode.SUB_I64_IMM: return def(m.i64.sub(a(), kk()));
-    case OpCode.MUL_I64_IMM: return def(m.i64.mul(a(), kk()));
-    case OpCode.DIV_I64_IMM: return def(cx.div.divImm(a(), k));
-    case OpCode.MOD_I64_IMM: return def(cx.div.modImm(a(), k));
-    case OpCode.ADD_F64: return def(m.f64.add(a(), b()));
-    case OpCode.SUB_F64: return def(m.f64.sub(a(), b()));
-    case OpCode.MUL_F64: return def(m.f64.mul(a(), b()));
-    case OpCode.DIV_F64: return def(m.f64.div(a(), b()));
-    case OpCode.NEG_F64: return def(m.f64.neg(a()));
-    case OpCode.CMP_EQ_I64: return def(m.i64.eq(a(), b()));
-    case OpCode.CMP_NE_I64: return def(m.i64.ne(a(), b()));
-    case OpCode.CMP_LT_I64: return def(m.i64.lt_s(a(), b()));
-    case OpCode.CMP_LE_I64: return def(m.i64.le_s(a(), b()));
-    case OpCode.CMP_GT_I64: return def(m.i64.gt_s(a(), b()));
-    case OpCode.CMP_GE_I64: return def(m.i64.ge_s(a(), b()));
-    case OpCode.CMP_EQ_I64_IMM: return def(m.i64.eq(a(), kk()));
-    case OpCode.CMP_NE_I64_IMM: return def(m.i64.ne(a(), kk()));
-    case OpCode.CMP_LT_I64_IMM: return def(m.i64.lt_s(a(), kk()));
-    case OpCode.CMP_LE_I64_IMM: return def(m.i64.le_s(a(), kk()));
-    case OpCode.CMP_GT_I64_IMM: return def(m.i64.gt_s(a(), kk()));
-    case OpCode.CMP_GE_I64_IMM: return def(m.i64.ge_s(a(), kk()));
+    case OpCode.CONST: // a str constant (translateScalar has the others)
+      return def(m.global.get(cx.stringGlobal(env.fnIndex, Number(k)), binaryen.i64));
 
     // ---- strings
     case OpCode.LEN_STR: return def(call("str_len", a()));
@@ -215,23 +179,8 @@ export function translateValue(cx: HandleAbiContext, env: ValueEnv, v: Value): E
     case OpCode.UNBOX_REF: return [unboxRef(cx, a(), v), ...def(a())];
 
     // ---- f64
-    case OpCode.CMP_EQ_F64: return def(m.f64.eq(a(), b()));
-    case OpCode.CMP_NE_F64: return def(m.f64.ne(a(), b()));
-    case OpCode.CMP_LT_F64: return def(m.f64.lt(a(), b()));
-    case OpCode.CMP_LE_F64: return def(m.f64.le(a(), b()));
-    case OpCode.CMP_GT_F64: return def(m.f64.gt(a(), b()));
-    case OpCode.CMP_GE_F64: return def(m.f64.ge(a(), b()));
-    case OpCode.I64_TO_F64: return def(m.f64.convert_s.i64(a()));
-    case OpCode.F64_TO_I64: return def(m.i64.trunc_s_sat.f64(a()));
-    case OpCode.SQRT_F64: return def(m.f64.sqrt(a()));
-    case OpCode.FMA_F64: return def(cx.fma(a(), b(), c()));
 
     // ---- bools
-    case OpCode.NOT_BOOL: return def(m.i32.eqz(a()));
-    case OpCode.AND_BOOL: return def(m.i32.and(a(), b()));
-    case OpCode.OR_BOOL: return def(m.i32.or(a(), b()));
-    case OpCode.CMP_EQ_BOOL: return def(m.i32.eq(a(), b()));
-    case OpCode.CMP_NE_BOOL: return def(m.i32.ne(a(), b()));
 
     // ---- host
     case OpCode.HOST_NEW: return def(call("host_new_str", a()));

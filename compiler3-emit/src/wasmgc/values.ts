@@ -7,6 +7,7 @@ import type { FullType, Func, Value } from "../ir/model.ts";
 import { OpCode, Type } from "../ir/model.ts";
 import { ANY, I64 } from "../ir/types.ts";
 import { binaryen, i64Const } from "./binaryen.ts";
+import { translateScalar } from "../wasm/scalars.ts";
 import type { ValueEnv } from "../wasm/function.ts";
 import type { EmitContext } from "./context.ts";
 import { addHandleCast, scalarCellTypes } from "./handle-check.ts";
@@ -14,12 +15,6 @@ import { gcTypeOf, heapKind, valueType } from "./ir-types.ts";
 import { TrapCode, trapIf } from "./trap.ts";
 
 type Expr = binaryen.ExpressionRef;
-
-const f64Scratch = new DataView(new ArrayBuffer(8));
-function f64FromBits(bits: bigint): number {
-  f64Scratch.setBigInt64(0, bits);
-  return f64Scratch.getFloat64(0);
-}
 
 /** The statements of value `v` (a TAIL_CALL is one `return_call`). */
 export function translateValue(cx: EmitContext, env: ValueEnv, v: Value): Expr[] {
@@ -44,48 +39,12 @@ export function translateValue(cx: EmitContext, env: ValueEnv, v: Value): Expr[]
   const bounds = (i: Expr, l: Expr): Expr =>
     trapIf(m, m.i64.ge_u(i, m.i64.extend_u(m.struct.get(0, l, binaryen.i32, false))), TrapCode.OUT_OF_BOUNDS);
   const k = v.const;
+  const scalar = translateScalar({ module: m, div: cx.div, fma: cx.fma, arg: (i) => get(v.args[i]!) }, v);
+  if (scalar !== undefined) return def(scalar);
 
   switch (v.op) {
-    case OpCode.CONST:
-      switch (v.type) {
-        case Type.I64:
-          return def(i64Const(m, k));
-        case Type.F64:
-          return def(m.f64.const(f64FromBits(k)));
-        case Type.BOOL:
-          return def(m.i32.const(Number(k)));
-        case Type.STR:
-          return def(m.global.get(cx.stringGlobal(env.fnIndex, Number(k)), cx.types.string.ref));
-      }
-      break;
-    case OpCode.ADD_I64: return def(m.i64.add(a(), b()));
-    case OpCode.SUB_I64: return def(m.i64.sub(a(), b()));
-    case OpCode.MUL_I64: return def(m.i64.mul(a(), b()));
-    case OpCode.DIV_I64: return def(cx.div.div(a(), b()));
-    case OpCode.MOD_I64: return def(cx.div.mod(a(), b()));
-    case OpCode.NEG_I64: return def(m.i64.sub(i64Const(m, 0n), a()));
-    case OpCode.ADD_I64_IMM: return def(m.i64.add(a(), i64Const(m, k)));
-    case OpCode.SUB_I64_IMM: return def(m.i64.sub(a(), i64Const(m, k)));
-    case OpCode.MUL_I64_IMM: return def(m.i64.mul(a(), i64Const(m, k)));
-    case OpCode.DIV_I64_IMM: return def(cx.div.divImm(a(), k));
-    case OpCode.MOD_I64_IMM: return def(cx.div.modImm(a(), k));
-    case OpCode.ADD_F64: return def(m.f64.add(a(), b()));
-    case OpCode.SUB_F64: return def(m.f64.sub(a(), b()));
-    case OpCode.MUL_F64: return def(m.f64.mul(a(), b()));
-    case OpCode.DIV_F64: return def(m.f64.div(a(), b()));
-    case OpCode.NEG_F64: return def(m.f64.neg(a()));
-    case OpCode.CMP_EQ_I64: return def(m.i64.eq(a(), b()));
-    case OpCode.CMP_NE_I64: return def(m.i64.ne(a(), b()));
-    case OpCode.CMP_LT_I64: return def(m.i64.lt_s(a(), b()));
-    case OpCode.CMP_LE_I64: return def(m.i64.le_s(a(), b()));
-    case OpCode.CMP_GT_I64: return def(m.i64.gt_s(a(), b()));
-    case OpCode.CMP_GE_I64: return def(m.i64.ge_s(a(), b()));
-    case OpCode.CMP_EQ_I64_IMM: return def(m.i64.eq(a(), i64Const(m, k)));
-    case OpCode.CMP_NE_I64_IMM: return def(m.i64.ne(a(), i64Const(m, k)));
-    case OpCode.CMP_LT_I64_IMM: return def(m.i64.lt_s(a(), i64Const(m, k)));
-    case OpCode.CMP_LE_I64_IMM: return def(m.i64.le_s(a(), i64Const(m, k)));
-    case OpCode.CMP_GT_I64_IMM: return def(m.i64.gt_s(a(), i64Const(m, k)));
-    case OpCode.CMP_GE_I64_IMM: return def(m.i64.ge_s(a(), i64Const(m, k)));
+    case OpCode.CONST: // a str constant (translateScalar has the others)
+      return def(m.global.get(cx.stringGlobal(env.fnIndex, Number(k)), cx.types.string.ref));
 
     // ---- strings (ops 32–35): the string ops null-check a, then b
     case OpCode.LEN_STR: return [...guard(0), ...def(cx.strings.len(a()))];
@@ -167,23 +126,8 @@ export function translateValue(cx: EmitContext, env: ValueEnv, v: Value): Expr[]
     case OpCode.UNBOX_REF: return unboxRef(cx, env, v);
 
     // ---- f64 comparisons and conversions (70–79)
-    case OpCode.CMP_EQ_F64: return def(m.f64.eq(a(), b()));
-    case OpCode.CMP_NE_F64: return def(m.f64.ne(a(), b()));
-    case OpCode.CMP_LT_F64: return def(m.f64.lt(a(), b()));
-    case OpCode.CMP_LE_F64: return def(m.f64.le(a(), b()));
-    case OpCode.CMP_GT_F64: return def(m.f64.gt(a(), b()));
-    case OpCode.CMP_GE_F64: return def(m.f64.ge(a(), b()));
-    case OpCode.I64_TO_F64: return def(m.f64.convert_s.i64(a()));
-    case OpCode.F64_TO_I64: return def(m.i64.trunc_s_sat.f64(a()));
-    case OpCode.SQRT_F64: return def(m.f64.sqrt(a()));
-    case OpCode.FMA_F64: return def(cx.fma(a(), b(), c()));
 
     // ---- bools (80–84)
-    case OpCode.NOT_BOOL: return def(m.i32.eqz(a()));
-    case OpCode.AND_BOOL: return def(m.i32.and(a(), b()));
-    case OpCode.OR_BOOL: return def(m.i32.or(a(), b()));
-    case OpCode.CMP_EQ_BOOL: return def(m.i32.eq(a(), b()));
-    case OpCode.CMP_NE_BOOL: return def(m.i32.ne(a(), b()));
 
     // ---- host (87–88)
     case OpCode.HOST_NEW: return [handle(0), ...def(cx.host.hostNew(m.ref.as_non_null(a())))];
