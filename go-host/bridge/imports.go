@@ -169,7 +169,7 @@ var imports = []importSpec{
 	{name: "collect", results: []api.ValueType{n},
 		fn: func(r *run, _ api.Module, s []uint64) { s[0] = uint64(r.heap.Collect()) }},
 	{name: "scope_enter", results: []api.ValueType{n},
-		fn: func(r *run, _ api.Module, s []uint64) { s[0] = uint64(r.heap.ScopeEnter()) }},
+		fn: func(r *run, _ api.Module, s []uint64) { v, err := r.heap.ScopeEnter(); retInt(s, v, err) }},
 	{name: "scope_root", params: []api.ValueType{c},
 		fn: func(r *run, _ api.Module, s []uint64) { done(r.heap.ScopeRoot(cell(s, 0))) }},
 	{name: "scope_exit", params: []api.ValueType{n},

@@ -154,7 +154,7 @@ func (r *runner) apply(op vm3pb.Op, c []vm3.Cell, i []int64, host string) (*vm3p
 	case vm3pb.Op_COLLECT:
 		return intOut(h.Collect(), nil)
 	case vm3pb.Op_SCOPE_ENTER:
-		return intOut(h.ScopeEnter(), nil)
+		return intOut(h.ScopeEnter())
 	case vm3pb.Op_SCOPE_ROOT:
 		return doneOut(h.ScopeRoot(c[0]))
 	case vm3pb.Op_SCOPE_EXIT:

@@ -183,7 +183,7 @@ func TestTypedArrays(t *testing.T) {
 
 func TestCollectMarksUnscannedArenas(t *testing.T) {
 	h := NewHeap(Config{})
-	mark := h.ScopeEnter()
+	mark, _ := h.ScopeEnter()
 	l := need(t)(h.ListNew(0))
 	ok(t, h.ScopeRoot(l))
 	kept := []Cell{need(t)(h.StrNewString("k")), need(t)(h.MapNew()), need(t)(h.F64ArrNew(1)), need(t)(h.I64ArrNew(1))}

@@ -87,7 +87,7 @@ func TestHandleChecks(t *testing.T) {
 func TestValueChecks(t *testing.T) {
 	f := newFixture(t)
 	h := f.h
-	mark := h.ScopeEnter()
+	mark, _ := h.ScopeEnter()
 	stores := map[string]func(v Cell) error{
 		"list_set":   func(v Cell) error { return h.ListSet(f.list, 1, v) },
 		"list_push":  func(v Cell) error { return h.ListPush(f.list, v) },

@@ -35,7 +35,7 @@ func TestRootsKeepSlots(t *testing.T) {
 	x := need(t)(h.HostNew("kept"))
 	ok(t, h.StructSet(cells[1], 0, cells[2]))
 	ok(t, h.StructSet(cells[4], 0, x))
-	mark := h.ScopeEnter()
+	mark, _ := h.ScopeEnter()
 	ok(t, h.ScopeRoot(cells[1]))
 	ok(t, h.Pin(cells[4]))
 	if n := h.Collect(); n != 3 {
@@ -91,7 +91,7 @@ func TestMillionListChain(t *testing.T) {
 // (collection.md §4.5).
 func TestAutoThreshold(t *testing.T) {
 	h := NewHeap(Config{Variant: vm3pb.Variant_AUTO, AutoMinThreshold: 4})
-	mark := h.ScopeEnter()
+	mark, _ := h.ScopeEnter()
 	for i := range 4 {
 		c := need(t)(h.StructNew(0))
 		if i < 2 {

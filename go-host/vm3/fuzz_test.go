@@ -99,7 +99,9 @@ func (p *fuzzProgram) step(h *Heap) error {
 	case 13:
 		h.Collect()
 	case 14:
-		p.marks = append(p.marks, h.ScopeEnter())
+		if m, err := h.ScopeEnter(); err == nil {
+			p.marks = append(p.marks, m)
+		}
 	case 15:
 		err = h.ScopeRoot(p.cell())
 	case 16:

@@ -10,10 +10,10 @@ func TestScopes(t *testing.T) {
 	h := NewHeap(Config{})
 	unchanged(t, h, vm3pb.TrapCode_SCOPE_MISMATCH, func() error { return h.ScopeExit(0) })
 	unchanged(t, h, vm3pb.TrapCode_SCOPE_MISMATCH, func() error { return h.ScopeExit(1) })
-	outer := h.ScopeEnter()
+	outer, _ := h.ScopeEnter()
 	a := need(t)(h.ListNew(0))
 	ok(t, h.ScopeRoot(a))
-	inner := h.ScopeEnter()
+	inner, _ := h.ScopeEnter()
 	if outer != 1 || inner != 2 {
 		t.Fatalf("marks %d %d", outer, inner)
 	}

@@ -12,7 +12,7 @@ import { checkHeapInvariants } from "./invariants.ts";
 import type { HeapCore } from "./heap-core.ts";
 import { MapArena } from "./map-arena.ts";
 import { materializeTo, nullCells } from "./null-cells.ts";
-import { RootStack } from "./roots.ts";
+import { MAX_SCOPE_ROOTS, MAX_SCOPES, RootStack } from "./roots.ts";
 import type { HeapStats } from "./stats.ts";
 import { StringArena } from "./string-arena.ts";
 import { Trap, TrapCode } from "./trap.ts";
@@ -253,13 +253,16 @@ export class Heap {
   // ---- Scopes -------------------------------------------------------------
 
   /** Opens a scope; → its mark, the number of scopes open after it opened. */
+  /** Opens a scope; → its mark. MAX_SCOPES open → OUT_OF_MEMORY (a guest may loop scope_enter, handle-abi.md §10.3). */
   scopeEnter(): number {
+    if (this.#roots.depth >= MAX_SCOPES) throw new Trap(TrapCode.OUT_OF_MEMORY, "scope_enter", `${MAX_SCOPES} scopes are open`);
     return this.#roots.enter();
   }
 
   scopeRoot(c: Cell): void {
     this.#value(c, "scope_root");
     if (this.#roots.depth === 0) throw new Trap(TrapCode.SCOPE_MISMATCH, "scope_root", "no scope is open");
+    if (this.#roots.cells.length >= MAX_SCOPE_ROOTS) throw new Trap(TrapCode.OUT_OF_MEMORY, "scope_root", `the root stack holds ${MAX_SCOPE_ROOTS} Cells`);
     this.#roots.push(c);
   }
 

@@ -1,6 +1,11 @@
 // The scope root stack (collection.md §4.2): V8's HandleScope, strictly nested.
 import type { Cell } from "./cell.ts";
 
+/** collection.md §4.2: the most open scopes. */
+export const MAX_SCOPES = 2 ** 20;
+/** collection.md §4.2: the most Cells on the root stack. */
+export const MAX_SCOPE_ROOTS = 2 ** 22;
+
 export class RootStack {
   /** Every rooted Cell, innermost scope's last. */
   readonly cells: Cell[] = [];
