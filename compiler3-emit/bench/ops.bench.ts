@@ -19,7 +19,7 @@
 // ROUNDS rounds (and one warm-up): in Node the import and the direct call
 // alternate round by round; in Go one vm3-go process runs the module's
 // rounds and another the heap operation's.
-import { binaryen, i64Const } from "../src/wasmgc/binaryen.ts";
+import { binaryen, i64Const } from "../src/wasm/binaryen.ts";
 import { median, v8FullGc } from "../../ts-runtime/bench/harness.ts";
 import { Heap } from "../../ts-runtime/src/heap.ts";
 import type { Cell } from "../../ts-runtime/src/cell.ts";

@@ -1,7 +1,7 @@
 // A module exercising every helper of the WasmGC runtime type layer through
 // small exported functions; wasmgc-types.test.ts runs it.
 
-import { binaryen, i64Const, newWasmGcModule, refEq } from "../src/wasmgc/binaryen.ts";
+import { binaryen, i64Const, newWasmGcModule, refEq } from "../src/wasm/binaryen.ts";
 import { buildRuntimeTypes, type ShapeDesc } from "../src/wasmgc/runtime-types.ts";
 import { installCellOps } from "../src/wasmgc/cell-ops.ts";
 import { installListOps } from "../src/wasmgc/list-ops.ts";

@@ -6,8 +6,8 @@
 
 import fc from "fast-check";
 import { afterAll, describe, expect, test } from "vitest";
-import { binaryen, newWasmGcModule } from "../src/wasmgc/binaryen.ts";
-import { FMA_SLOW_IMPORT, installFma } from "../src/wasmgc/fma.ts";
+import { binaryen, newWasmGcModule } from "../src/wasm/binaryen.ts";
+import { FMA_SLOW_IMPORT, installFma } from "../src/wasm/fma.ts";
 import { engineValidates, vm3Imports } from "../src/wasmgc/instantiate.ts";
 import { f64Bits, f64FromBits, fma } from "../../ts-runtime/src/interp/f64.ts";
 

@@ -5,11 +5,11 @@
 
 import fc from "fast-check";
 import { afterAll, describe, expect, test } from "vitest";
-import { binaryen, i64Const, newWasmGcModule } from "../src/wasmgc/binaryen.ts";
+import { binaryen, i64Const, newWasmGcModule } from "../src/wasm/binaryen.ts";
 import { engineValidates, instantiateWasmGc, trapCodeOf } from "../src/wasmgc/instantiate.ts";
 import { MAP_OPS, installMapOps, mapHomeSlot, mapHomeSlotExpr } from "../src/wasmgc/map-ops.ts";
 import { buildRuntimeTypes } from "../src/wasmgc/runtime-types.ts";
-import { TrapCode } from "../src/wasmgc/trap.ts";
+import { TrapCode } from "../src/wasm/trap.ts";
 
 const INT48_MIN = -(2n ** 47n);
 const INT48_MAX = 2n ** 47n - 1n;

@@ -4,12 +4,12 @@
 // vm3 trap codes.
 
 import { afterAll, describe, expect, test } from "vitest";
-import type { binaryen } from "../src/wasmgc/binaryen.ts";
-import { newWasmGcModule } from "../src/wasmgc/binaryen.ts";
+import type { binaryen } from "../src/wasm/binaryen.ts";
+import { newWasmGcModule } from "../src/wasm/binaryen.ts";
 import { buildRuntimeTypes } from "../src/wasmgc/runtime-types.ts";
 import { KIND_MISMATCH } from "../src/wasmgc/cell-ops.ts";
 import { buildTestModule } from "./wasmgc-fixture.ts";
-import { TrapCode } from "../src/wasmgc/trap.ts";
+import { TrapCode } from "../src/wasm/trap.ts";
 import { engineValidates, instantiateWasmGc, trapCodeOf } from "../src/wasmgc/instantiate.ts";
 
 type Exports = Record<string, unknown>;

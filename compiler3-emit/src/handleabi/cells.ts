@@ -3,8 +3,8 @@
 // box.i64 would cost more than the arithmetic — and leaves everything that
 // needs the heap (liveness, arenas of live slots) to the imports.
 
-import { binaryen, i64Const } from "../wasmgc/binaryen.ts";
-import { TrapCode, addTrapImport, emitTrap, trapIf } from "../wasmgc/trap.ts";
+import { binaryen, i64Const } from "../wasm/binaryen.ts";
+import { TrapCode, addTrapImport, emitTrap, trapIf } from "../wasm/trap.ts";
 
 type Expr = binaryen.ExpressionRef;
 

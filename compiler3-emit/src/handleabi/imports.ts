@@ -2,8 +2,8 @@
 // on first use so a module imports only what it calls. Each entry is the
 // import's Wasm signature; `call(name, args)` builds the call.
 
-import { binaryen } from "../wasmgc/binaryen.ts";
-import { addTrapImport, TRAP_IMPORT } from "../wasmgc/trap.ts";
+import { binaryen } from "../wasm/binaryen.ts";
+import { addTrapImport, TRAP_IMPORT } from "../wasm/trap.ts";
 
 const { i32, i64, f64, none } = binaryen;
 const C = i64; // a Cell

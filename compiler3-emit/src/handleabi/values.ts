@@ -8,9 +8,9 @@
 
 import type { FullType, Value } from "../ir/model.ts";
 import { OpCode, Type } from "../ir/model.ts";
-import { binaryen, i64Const } from "../wasmgc/binaryen.ts";
-import type { DivOps } from "../wasmgc/arith.ts";
-import { TrapCode, emitTrap } from "../wasmgc/trap.ts";
+import { binaryen, i64Const } from "../wasm/binaryen.ts";
+import type { DivOps } from "../wasm/arith.ts";
+import { TrapCode, emitTrap } from "../wasm/trap.ts";
 import type { ValueEnv } from "../wasm/function.ts";
 import { translateScalar } from "../wasm/scalars.ts";
 import type { CellCodec } from "./cells.ts";

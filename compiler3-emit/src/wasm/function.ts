@@ -23,8 +23,8 @@
 import type { FullType, Func, Value } from "../ir/model.ts";
 import { OpCode, TermKind, Type } from "../ir/model.ts";
 import { dominators } from "../ir/cfg.ts";
-import { binaryen } from "../wasmgc/binaryen.ts";
-import { TrapCode, emitTrap } from "../wasmgc/trap.ts";
+import { binaryen } from "./binaryen.ts";
+import { TrapCode, emitTrap } from "./trap.ts";
 
 type Expr = binaryen.ExpressionRef;
 

@@ -5,8 +5,8 @@
 
 import type { Value } from "../ir/model.ts";
 import { OpCode, Type } from "../ir/model.ts";
-import type { DivOps } from "../wasmgc/arith.ts";
-import { binaryen, i64Const } from "../wasmgc/binaryen.ts";
+import type { DivOps } from "./arith.ts";
+import { binaryen, i64Const } from "./binaryen.ts";
 
 type Expr = binaryen.ExpressionRef;
 

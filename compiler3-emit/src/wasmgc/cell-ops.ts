@@ -5,9 +5,9 @@
 // (`vm3.box_i64`, …); the emitter calls it. That keeps the emitter free of
 // scratch-local bookkeeping, and binaryen's optimiser (-O) inlines the calls.
 
-import { binaryen, i64Const, refEq } from "./binaryen.ts";
+import { binaryen, i64Const, refEq } from "../wasm/binaryen.ts";
 import type { RuntimeTypes } from "./runtime-types.ts";
-import { TrapCode, addTrapImport, emitTrap, trapIf } from "./trap.ts";
+import { TrapCode, addTrapImport, emitTrap, trapIf } from "../wasm/trap.ts";
 
 /**
  * The trap for a Cell of another kind than an unboxing wants (an f64 where an

@@ -3,8 +3,8 @@
 // of the program's functions and string constants.
 
 import type { Program } from "../ir/model.ts";
-import type { DivOps } from "./arith.ts";
-import type { binaryen } from "./binaryen.ts";
+import type { DivOps } from "../wasm/arith.ts";
+import type { binaryen } from "../wasm/binaryen.ts";
 import type { CellOps } from "./cell-ops.ts";
 import type { HostOps } from "./host-ops.ts";
 import type { Lifetime } from "./lifetime.ts";

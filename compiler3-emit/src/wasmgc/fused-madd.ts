@@ -10,7 +10,7 @@
 // Until then, and on any engine that does not fuse, `fma.f64` is fma.ts's
 // exact emulation (ir.md §8.6: correctly rounded, bit for bit).
 
-import { binaryen } from "./binaryen.ts";
+import { binaryen } from "../wasm/binaryen.ts";
 
 type Expr = binaryen.ExpressionRef;
 

@@ -11,9 +11,9 @@
 // The `orNull` form is ir.md's `unbox.T` (op 69, draft): null passes through
 // as null, the other checks are the same.
 
-import { binaryen } from "./binaryen.ts";
+import { binaryen } from "../wasm/binaryen.ts";
 import type { GcType, RuntimeTypes } from "./runtime-types.ts";
-import { TrapCode, addTrapImport, emitTrap, trapIf } from "./trap.ts";
+import { TrapCode, addTrapImport, emitTrap, trapIf } from "../wasm/trap.ts";
 
 /** The value types of the Cell kinds that are not heap handles. */
 export function scalarCellTypes(types: RuntimeTypes): binaryen.Type[] {

@@ -5,9 +5,9 @@
 // value and every later use go through the JS side (run.ts), the only place
 // an externref's identity can carry state.
 
-import { binaryen } from "./binaryen.ts";
+import { binaryen } from "../wasm/binaryen.ts";
 import type { RuntimeTypes } from "./runtime-types.ts";
-import { TrapCode, addTrapImport, trapIf } from "./trap.ts";
+import { TrapCode, addTrapImport, trapIf } from "../wasm/trap.ts";
 
 /** The import names (module "vm3") run.ts provides. */
 export const HOST_IMPORTS = {

@@ -4,7 +4,7 @@
 
 import type { FullType, Program } from "../ir/model.ts";
 import { Type } from "../ir/model.ts";
-import { binaryen } from "./binaryen.ts";
+import { binaryen } from "../wasm/binaryen.ts";
 import type { FieldKind, GcType, RuntimeTypes, ShapeDesc } from "./runtime-types.ts";
 
 /** The heap types a typed IR reference can name; `any` and `host` are handled apart. */

@@ -14,12 +14,12 @@
 
 import type { FullType } from "../ir/model.ts";
 import { Type } from "../ir/model.ts";
-import { binaryen } from "./binaryen.ts";
+import { binaryen } from "../wasm/binaryen.ts";
 import { scalarCellTypes } from "./handle-check.ts";
 import type { HostOps } from "./host-ops.ts";
 import { type HeapKind, gcTypeOf, heapKind } from "./ir-types.ts";
 import type { GcType, RuntimeTypes } from "./runtime-types.ts";
-import { TrapCode, emitTrap, trapIf } from "./trap.ts";
+import { TrapCode, emitTrap, trapIf } from "../wasm/trap.ts";
 
 export interface Lifetime {
   readonly enabled: boolean;

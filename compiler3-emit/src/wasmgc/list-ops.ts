@@ -6,10 +6,10 @@
 //
 // As in cell-ops.ts, every operation is a runtime function the emitter calls.
 
-import { binaryen, i64Const } from "./binaryen.ts";
+import { binaryen, i64Const } from "../wasm/binaryen.ts";
 import { addHandleCast } from "./handle-check.ts";
 import type { ListRepr, RuntimeTypes } from "./runtime-types.ts";
-import { TrapCode, addTrapImport, trapIf } from "./trap.ts";
+import { TrapCode, addTrapImport, trapIf } from "../wasm/trap.ts";
 
 /** operations.md §3.1: MAX_LENGTH = 2^31 - 1. */
 export const MAX_LENGTH = 2 ** 31 - 1;

@@ -28,10 +28,10 @@
 // get and has allocate nothing; set allocates only when it grows the map.
 // As in list-ops.ts, every operation is a runtime function the emitter calls.
 
-import { binaryen, i64Const } from "./binaryen.ts";
+import { binaryen, i64Const } from "../wasm/binaryen.ts";
 import { addHandleCast } from "./handle-check.ts";
 import type { RuntimeTypes } from "./runtime-types.ts";
-import { TrapCode, addTrapImport, trapIf } from "./trap.ts";
+import { TrapCode, addTrapImport, trapIf } from "../wasm/trap.ts";
 
 /** operations.md §3.1: a map holds at most MAX_LENGTH = 2^31 - 1 keys. */
 export const MAX_MAP_KEYS = 2 ** 31 - 1;

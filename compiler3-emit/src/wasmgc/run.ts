@@ -14,7 +14,7 @@ import { Type } from "../ir/model.ts";
 import { RunUsageError, type ResultValue, type RunResult } from "../../../ts-runtime/src/interp/run.ts";
 import { f64Bits, fma } from "../../../ts-runtime/src/interp/f64.ts";
 import { TrapCode, trapName } from "../../../ts-runtime/src/trap.ts";
-import { FMA_SLOW_IMPORT } from "./fma.ts";
+import { FMA_SLOW_IMPORT } from "../wasm/fma.ts";
 import { FUSED_MADD_EXPORTS, MADD_PROBES } from "./fused-madd.ts";
 import { HOST_IMPORTS } from "./host-ops.ts";
 import { Vm3Trap } from "./instantiate.ts";

@@ -10,7 +10,7 @@
 // vm3 kind stays distinguishable by a cast. One group also lets shapes refer
 // to each other (and to themselves) in any order.
 
-import { binaryen, HeapTypes, refI31 } from "./binaryen.ts";
+import { binaryen, HeapTypes, refI31 } from "../wasm/binaryen.ts";
 
 /** The kind of one field of an IR struct shape (a local stand-in until the IR exists). */
 export type FieldKind =

@@ -6,9 +6,9 @@
 // which the JS host reads and builds strings (a WasmGC array is opaque to
 // JavaScript): the result of a `str` entry, `host.new`, `host.str`.
 
-import { binaryen } from "./binaryen.ts";
+import { binaryen } from "../wasm/binaryen.ts";
 import type { RuntimeTypes } from "./runtime-types.ts";
-import { TrapCode, addTrapImport, trapIf } from "./trap.ts";
+import { TrapCode, addTrapImport, trapIf } from "../wasm/trap.ts";
 
 const LEN = 0;
 const BYTES = 1;

@@ -6,13 +6,13 @@
 import type { FullType, Func, Value } from "../ir/model.ts";
 import { OpCode, Type } from "../ir/model.ts";
 import { ANY, I64 } from "../ir/types.ts";
-import { binaryen, i64Const } from "./binaryen.ts";
+import { binaryen, i64Const } from "../wasm/binaryen.ts";
 import { translateScalar } from "../wasm/scalars.ts";
 import type { ValueEnv } from "../wasm/function.ts";
 import type { EmitContext } from "./context.ts";
 import { addHandleCast, scalarCellTypes } from "./handle-check.ts";
 import { gcTypeOf, heapKind, valueType } from "./ir-types.ts";
-import { TrapCode, trapIf } from "./trap.ts";
+import { TrapCode, trapIf } from "../wasm/trap.ts";
 
 type Expr = binaryen.ExpressionRef;
 
