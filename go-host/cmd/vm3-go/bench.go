@@ -298,21 +298,9 @@ func runBench(o *benchOptions, stdout, stderr io.Writer) int {
 	var m *bridge.Module
 	entry, result := o.entry, o.result
 	if o.module != "" {
-		if o.program != "" {
-			p, err := bridge.ReadProgram(o.program)
-			if err != nil {
-				return usageError(stderr, "--program "+err.Error())
-			}
-			name, kind, err := bridge.ProgramEntry(p, o.entry)
-			if err != nil {
-				return usageError(stderr, "--program "+o.program+": "+err.Error())
-			}
-			entry = name
-			if !o.resultSet || result == bridge.ResultAuto {
-				result = kind
-			} else if result != kind {
-				return usageError(stderr, fmt.Sprintf("--result %v, but %s returns %v in %s", result, name, kind, o.program))
-			}
+		var bad string
+		if entry, result, bad = entryAndResult(o.program, o.entry, o.result, o.resultSet); bad != "" {
+			return usageError(stderr, bad)
 		}
 		wasm, err := os.ReadFile(o.module)
 		if err != nil {

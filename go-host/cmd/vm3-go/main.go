@@ -215,22 +215,9 @@ func runModule(o *options, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "vm3-go: "+format+"\n", args...)
 		return 1
 	}
-	entry, result := o.entry, o.result
-	if o.program != "" {
-		p, err := bridge.ReadProgram(o.program)
-		if err != nil {
-			return usageError(stderr, "--program "+err.Error())
-		}
-		name, kind, err := bridge.ProgramEntry(p, o.entry)
-		if err != nil {
-			return usageError(stderr, "--program "+o.program+": "+err.Error())
-		}
-		entry = name
-		if !o.resultSet || result == bridge.ResultAuto {
-			result = kind
-		} else if result != kind {
-			return usageError(stderr, fmt.Sprintf("--result %v, but %s returns %v in %s", result, name, kind, o.program))
-		}
+	entry, result, bad := entryAndResult(o.program, o.entry, o.result, o.resultSet)
+	if bad != "" {
+		return usageError(stderr, bad)
 	}
 	wasm, err := os.ReadFile(o.module)
 	if err != nil {
@@ -267,4 +254,26 @@ func runModule(o *options, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, res.Text())
 	}
 	return 0
+}
+
+// entryAndResult gives the entry and result type to run: --entry and
+// --result as given, or with --program the IR's entry (default) and its
+// result type, which an explicit --result must match. A usage problem comes
+// back as its message.
+func entryAndResult(program, entry string, result bridge.ResultType, resultSet bool) (string, bridge.ResultType, string) {
+	if program == "" {
+		return entry, result, ""
+	}
+	p, err := bridge.ReadProgram(program)
+	if err != nil {
+		return "", result, "--program " + err.Error()
+	}
+	name, kind, err := bridge.ProgramEntry(p, entry)
+	if err != nil {
+		return "", result, "--program " + program + ": " + err.Error()
+	}
+	if resultSet && result != bridge.ResultAuto && result != kind {
+		return "", result, fmt.Sprintf("--result %v, but %s returns %v in %s", result, name, kind, program)
+	}
+	return name, kind, ""
 }
