@@ -20,7 +20,6 @@ import (
 	"github.com/vm3-bridge/vm3/go-host/bridge"
 	"github.com/vm3-bridge/vm3/go-host/bridge/kernels"
 	"github.com/vm3-bridge/vm3/go-host/vm3"
-	"github.com/vm3-bridge/vm3/go-host/vm3pb"
 )
 
 const benchUsage = `usage: vm3-go bench MODULE.wasm --entry NAME [--result TYPE] [--program PROG]
@@ -77,14 +76,9 @@ Exit status: 0 every run finished (a trap is a result, not a failure),
 `
 
 type benchOptions struct {
-	module, entry, program string
-	result                 bridge.ResultType
-	resultSet              bool
-	plainGo, heapOp        string
-	rounds, warmup         int
-	cfg                    vm3.Config
-	interpreter            bool
-	args                   []int64
+	moduleFlags
+	plainGo, heapOp string
+	rounds, warmup  int
 }
 
 var goKernels = map[string]func(int64) bridge.Result{
@@ -121,93 +115,46 @@ func benchCLI(argv []string, stdout, stderr io.Writer) int {
 }
 
 func parseBench(argv []string) (*benchOptions, error) {
-	o := &benchOptions{cfg: vm3.Config{Variant: vm3pb.Variant_AUTO}, rounds: 5, warmup: 1}
-	var positional []string
-	for k := 0; k < len(argv); k++ {
-		a := argv[k]
-		if a == "--" {
-			positional = append(positional, argv[k+1:]...)
-			break
-		}
-		if a == "-h" || a == "--help" || a == "-help" {
-			return nil, errHelp
-		}
-		if !strings.HasPrefix(a, "-") || isNumber(a) {
-			positional = append(positional, a)
-			continue
-		}
-		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		switch name {
-		case "interpreter":
-			if hasValue {
-				return nil, fmt.Errorf("--%s takes no value", name)
-			}
-			o.interpreter = true
-			continue
-		case "entry", "program", "result", "plain-go", "heap-op", "rounds", "warmup", "variant", "max-slots", "max-bytes":
-		default:
-			return nil, fmt.Errorf("unknown flag %s", a)
-		}
-		if !hasValue {
-			if k+1 >= len(argv) {
-				return nil, fmt.Errorf("--%s needs a value", name)
-			}
-			k++
-			value = argv[k]
-		}
-		var err error
-		switch name {
-		case "entry":
-			o.entry = value
-		case "program":
-			o.program = value
-		case "result":
-			o.result, err = bridge.ParseResultType(value)
-			o.resultSet = true
-		case "plain-go":
-			if _, ok := goKernels[value]; !ok {
-				err = fmt.Errorf("no such kernel (kernels: binary_trees, lists_fill_sum, n_body, nsieve, mandelbrot)")
-			}
-			o.plainGo = value
-		case "heap-op":
-			ok := false
-			for _, op := range heapOps {
-				ok = ok || op == value
-			}
-			if !ok {
-				err = fmt.Errorf("want one of %s", strings.Join(heapOps, ", "))
-			}
-			o.heapOp = value
-		case "rounds", "warmup":
-			var n int
-			n, err = strconv.Atoi(value)
-			if err == nil && n < 0 {
-				err = errors.New("negative")
-			}
-			if name == "rounds" {
-				o.rounds = n
-			} else {
-				o.warmup = n
-			}
-		case "variant":
-			switch value {
-			case "auto":
-				o.cfg.Variant = vm3pb.Variant_AUTO
-			case "minimal":
-				o.cfg.Variant = vm3pb.Variant_MINIMAL
-			case "stub":
-				o.cfg.Variant = vm3pb.Variant_STUB
+	o := &benchOptions{moduleFlags: newModuleFlags(), rounds: 5, warmup: 1}
+	positional, err := scanFlags(argv,
+		func(name string) bool { return name == "interpreter" },
+		func(name, value string) (bool, error) {
+			var err error
+			switch name {
+			case "interpreter":
+				o.interpreter = true
+			case "plain-go":
+				if _, ok := goKernels[value]; !ok {
+					err = fmt.Errorf("no such kernel (kernels: binary_trees, lists_fill_sum, n_body, nsieve, mandelbrot)")
+				}
+				o.plainGo = value
+			case "heap-op":
+				ok := false
+				for _, op := range heapOps {
+					ok = ok || op == value
+				}
+				if !ok {
+					err = fmt.Errorf("want one of %s", strings.Join(heapOps, ", "))
+				}
+				o.heapOp = value
+			case "rounds", "warmup":
+				var n int
+				n, err = strconv.Atoi(value)
+				if err == nil && n < 0 {
+					err = errors.New("negative")
+				}
+				if name == "rounds" {
+					o.rounds = n
+				} else {
+					o.warmup = n
+				}
 			default:
-				err = errors.New("want auto, minimal or stub")
+				return o.set(name, value)
 			}
-		case "max-slots":
-			o.cfg.MaxSlotsPerArena, err = strconv.ParseUint(value, 10, 64)
-		case "max-bytes":
-			o.cfg.MaxHeapBytes, err = strconv.ParseUint(value, 10, 64)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("--%s %s: %v", name, value, err)
-		}
+			return true, err
+		})
+	if err != nil {
+		return nil, err
 	}
 	if o.heapOp == "" && o.plainGo == "" || len(positional) > 0 && strings.HasSuffix(positional[0], ".wasm") {
 		if len(positional) == 0 {
@@ -215,12 +162,8 @@ func parseBench(argv []string) (*benchOptions, error) {
 		}
 		o.module, positional = positional[0], positional[1:]
 	}
-	for k, text := range positional {
-		v, err := strconv.ParseInt(text, 10, 64)
-		if err != nil {
-			return nil, fmt.Errorf("argument %d: %q is not a decimal int64", k+1, text)
-		}
-		o.args = append(o.args, v)
+	if err := o.parseArgs(positional); err != nil {
+		return nil, err
 	}
 	switch {
 	case o.heapOp != "" && (o.module != "" || o.plainGo != ""):

@@ -8,13 +8,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/vm3-bridge/vm3/go-host/bridge"
-	"github.com/vm3-bridge/vm3/go-host/vm3"
-	"github.com/vm3-bridge/vm3/go-host/vm3pb"
 )
 
 const usage = `usage: vm3-go run MODULE.wasm [--entry NAME] [--program PROG] [--result TYPE]
@@ -71,13 +67,9 @@ func main() {
 }
 
 type options struct {
-	module, entry, program string
-	result                 bridge.ResultType
-	resultSet              bool
-	cfg                    vm3.Config
-	timeout                time.Duration
-	interpreter, stats     bool
-	args                   []int64
+	moduleFlags
+	timeout time.Duration
+	stats   bool
 }
 
 func cli(argv []string, stdout, stderr io.Writer) int {
@@ -114,100 +106,41 @@ func usageError(stderr io.Writer, msg string) int {
 }
 
 func parse(argv []string) (*options, error) {
-	o := &options{cfg: vm3.Config{Variant: vm3pb.Variant_AUTO}}
-	var positional []string
-	for k := 0; k < len(argv); k++ {
-		a := argv[k]
-		if a == "--" {
-			positional = append(positional, argv[k+1:]...)
-			break
-		}
-		if a == "-h" || a == "--help" || a == "-help" {
-			return nil, errHelp
-		}
-		if !strings.HasPrefix(a, "-") || isNumber(a) {
-			positional = append(positional, a)
-			continue
-		}
-		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		switch name {
-		case "interpreter", "stats":
-			if hasValue {
-				return nil, fmt.Errorf("--%s takes no value", name)
-			}
-			if name == "interpreter" {
+	o := &options{moduleFlags: newModuleFlags()}
+	positional, err := scanFlags(argv,
+		func(name string) bool { return name == "interpreter" || name == "stats" },
+		func(name, value string) (bool, error) {
+			switch name {
+			case "interpreter":
 				o.interpreter = true
-			} else {
+			case "stats":
 				o.stats = true
-			}
-			continue
-		case "entry", "program", "result", "max-slots", "max-bytes", "timeout", "variant":
-		default:
-			return nil, fmt.Errorf("unknown flag %s", a)
-		}
-		if !hasValue {
-			if k+1 >= len(argv) {
-				return nil, fmt.Errorf("--%s needs a value", name)
-			}
-			k++
-			value = argv[k]
-		}
-		var err error
-		switch name {
-		case "entry":
-			if value == "" {
-				return nil, errors.New("--entry needs a function name")
-			}
-			o.entry = value
-		case "program":
-			o.program = value
-		case "result":
-			o.result, err = bridge.ParseResultType(value)
-			o.resultSet = true
-		case "max-slots":
-			o.cfg.MaxSlotsPerArena, err = strconv.ParseUint(value, 10, 64)
-		case "max-bytes":
-			o.cfg.MaxHeapBytes, err = strconv.ParseUint(value, 10, 64)
-		case "timeout":
-			o.timeout, err = time.ParseDuration(value)
-			if err == nil && o.timeout < 0 {
-				err = errors.New("negative")
-			}
-		case "variant":
-			switch value {
-			case "auto":
-				o.cfg.Variant = vm3pb.Variant_AUTO
-			case "minimal":
-				o.cfg.Variant = vm3pb.Variant_MINIMAL
-			case "stub":
-				o.cfg.Variant = vm3pb.Variant_STUB
+			case "timeout":
+				var err error
+				o.timeout, err = time.ParseDuration(value)
+				if err == nil && o.timeout < 0 {
+					err = errors.New("negative")
+				}
+				return true, err
 			default:
-				err = errors.New("want auto, minimal or stub")
+				return o.set(name, value)
 			}
-		}
-		if err != nil {
-			return nil, fmt.Errorf("--%s %s: %v", name, value, err)
-		}
+			return true, nil
+		})
+	if err != nil {
+		return nil, err
 	}
 	if len(positional) == 0 {
 		return nil, errors.New("missing MODULE.wasm")
 	}
 	o.module = positional[0]
-	for k, text := range positional[1:] {
-		v, err := strconv.ParseInt(text, 10, 64)
-		if err != nil {
-			return nil, fmt.Errorf("argument %d: %q is not a decimal int64", k+1, text)
-		}
-		o.args = append(o.args, v)
+	if err := o.parseArgs(positional[1:]); err != nil {
+		return nil, err
 	}
 	if o.entry == "" && o.program == "" {
 		return nil, errors.New("--entry NAME is required without --program")
 	}
 	return o, nil
-}
-
-func isNumber(s string) bool {
-	return len(s) > 1 && s[0] == '-' && s[1] >= '0' && s[1] <= '9'
 }
 
 func runModule(o *options, stdout, stderr io.Writer) int {
