@@ -63,6 +63,8 @@ export class Heap {
   /** collection.md §4.5: slot allocations since the last collection, and live slots after it. */
   #allocsSinceGc = 0;
   #liveAfter = 0;
+  /** The most slots alive just before a free or a collection (see peakLiveSlots). */
+  #peakBeforeDrop = 0;
 
   constructor(config: HeapConfig = {}) {
     this.#config = resolveConfig(config);
@@ -239,6 +241,7 @@ export class Heap {
   free(h: Cell): void {
     const store = this.#anyHandle(h, "free");
     const slot = word[LO]!;
+    this.#notePeak();
     this.#heapBytes -= store.accountedBytes(slot);
     store.release(slot, this.#stub);
     this.#slotsFreed++;
@@ -375,6 +378,21 @@ export class Heap {
     return live;
   }
 
+  /**
+   * The most slots alive at once since the heap was made. Exact without a
+   * cost on allocation: the live count rises only by allocating and falls
+   * only by `free` and collections, so its maximum is reached just before one
+   * of those (where it is recorded) or now.
+   */
+  peakLiveSlots(): number {
+    return Math.max(this.#peakBeforeDrop, this.liveSlots());
+  }
+
+  #notePeak(): void {
+    const live = this.liveSlots();
+    if (live > this.#peakBeforeDrop) this.#peakBeforeDrop = live;
+  }
+
   // ---- Introspection ------------------------------------------------------
 
   stats(): HeapStats {
@@ -503,6 +521,7 @@ export class Heap {
 
   /** A collection with `extra` roots and its step-4 bookkeeping; → slots freed. */
   #collect(extra: readonly Cell[]): number {
+    this.#notePeak();
     const { freed, freedBytes } = collectGarbage(this.#stores, this.#byArena, this.#roots.cells, this.#frames, extra);
     this.#heapBytes -= freedBytes;
     this.#collections++;

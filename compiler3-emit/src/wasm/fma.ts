@@ -33,8 +33,9 @@
 
 import { binaryen, i64Const } from "./binaryen.ts";
 
-/** The import the host provides: `(import "vm3" "fma_slow" (func (param f64 f64 f64) (result f64)))`. */
-export const FMA_SLOW_IMPORT = { module: "vm3", base: "fma_slow" } as const;
+import { FMA_SLOW_IMPORT } from "./fma-import.ts";
+
+export { FMA_SLOW_IMPORT };
 /** Internal names in the module. */
 export const FMA_FUNCTION = "vm3.fma_f64";
 export const FMA_SLOW_FUNCTION = "vm3.fma_slow";

@@ -11,27 +11,16 @@
 // exact emulation (ir.md §8.6: correctly rounded, bit for bit).
 
 import { binaryen } from "../wasm/binaryen.ts";
+import { FUSED_MADD_EXPORTS } from "./interface.ts";
+
+export { FUSED_MADD_EXPORTS, MADD_PROBES } from "./interface.ts";
 
 type Expr = binaryen.ExpressionRef;
 
 /** Exports through which the host probes and enables the fused path (run.ts). */
-export const FUSED_MADD_EXPORTS = {
-  probe: "vm3.madd_probe",
-  enable: "vm3.use_fused_madd",
-} as const;
 
 const FLAG = "vm3.fused_madd";
 
-/**
- * Probes: (a, b, c, exact a·b+c). Each separates a fused from an unfused
- * madd: the product's low bits decide the result (the first two cancel to
- * 0 when unfused; the last is a halfway case of the separate product).
- */
-export const MADD_PROBES: readonly [number, number, number][] = [
-  [1 + 2 ** -30, 1 + 2 ** -30, -(1 + 2 ** -29)],
-  [0.1, 10, -1],
-  [1 + 2 ** -52, 1 - 2 ** -53, -1],
-];
 
 /** The call builder `fma(a, b, c)`: the fused madd when enabled, else `exact`. */
 export function installFusedMadd(module: binaryen.Module, exact: (a: Expr, b: Expr, c: Expr) => Expr): (a: Expr, b: Expr, c: Expr) => Expr {

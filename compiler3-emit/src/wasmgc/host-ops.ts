@@ -6,16 +6,11 @@
 // an externref's identity can carry state.
 
 import { binaryen } from "../wasm/binaryen.ts";
+import { HOST_IMPORTS } from "./interface.ts";
 import type { RuntimeTypes } from "./runtime-types.ts";
 import { TrapCode, addTrapImport, trapIf } from "../wasm/trap.ts";
 
-/** The import names (module "vm3") run.ts provides. */
-export const HOST_IMPORTS = {
-  new: "host_new",
-  str: "host_str",
-  free: "host_free",
-  live: "host_live",
-} as const;
+export { HOST_IMPORTS };
 
 export interface HostOps {
   /** (ref String) → externref; the caller has checked the string. */

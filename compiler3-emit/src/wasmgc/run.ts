@@ -14,11 +14,9 @@ import { Type } from "../ir/model.ts";
 import { RunUsageError, type ResultValue, type RunResult } from "../../../ts-runtime/src/interp/run.ts";
 import { f64Bits, fma } from "../../../ts-runtime/src/interp/f64.ts";
 import { TrapCode, trapName } from "../../../ts-runtime/src/trap.ts";
-import { FMA_SLOW_IMPORT } from "../wasm/fma.ts";
-import { FUSED_MADD_EXPORTS, MADD_PROBES } from "./fused-madd.ts";
-import { HOST_IMPORTS } from "./host-ops.ts";
+import { FMA_SLOW_IMPORT } from "../wasm/fma-import.ts";
+import { FUSED_MADD_EXPORTS, HOST_IMPORTS, MADD_PROBES, STRING_EXPORTS } from "./interface.ts";
 import { Vm3Trap } from "./instantiate.ts";
-import { STRING_EXPORTS } from "./string-ops.ts";
 
 // The slice of the WebAssembly JS API used here (the project builds without lib "dom").
 interface WasmModule {

@@ -7,19 +7,14 @@
 // JavaScript): the result of a `str` entry, `host.new`, `host.str`.
 
 import { binaryen } from "../wasm/binaryen.ts";
+import { STRING_EXPORTS } from "./interface.ts";
 import type { RuntimeTypes } from "./runtime-types.ts";
 import { TrapCode, addTrapImport, trapIf } from "../wasm/trap.ts";
 
+export { STRING_EXPORTS };
+
 const LEN = 0;
 const BYTES = 1;
-
-/** Export names of the host's string accessors (run.ts uses them). */
-export const STRING_EXPORTS = {
-  len: "vm3.str_len",
-  byte: "vm3.str_byte",
-  alloc: "vm3.str_alloc",
-  setByte: "vm3.str_set_byte",
-} as const;
 
 /** V8 rejects `array.new_fixed` with more operands than this; a longer constant is an emit error. */
 const MAX_FIXED = 10_000;

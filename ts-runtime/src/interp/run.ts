@@ -104,6 +104,11 @@ if (T_JUMP !== 100 || T_BRANCH !== 101 || T_RETURN !== 102 || T_UNREACHABLE !== 
 
 /** Runs a validated program (ir.md §8.11); the caller validates. */
 export function runProgram(program: Program, options: RunOptions): RunResult {
+  return runProgramDetailed(program, options).result;
+}
+
+/** `runProgram`, also giving the heap the run used, as the run (or the trap) left it. */
+export function runProgramDetailed(program: Program, options: RunOptions): { result: RunResult; heap: Heap } {
   const entryName = options.entry === undefined || options.entry === "" ? program.entry : options.entry;
   const entryIndex = program.functions.findIndex((f) => f.name === entryName);
   if (entryIndex < 0) throw new RunUsageError(`no function named ${entryName}`);
@@ -119,7 +124,7 @@ export function runProgram(program: Program, options: RunOptions): RunResult {
   }
   const heap = new Heap(options.heap ?? { variant: "auto" });
   const machine = new Machine(program, heap, options.maxDepth ?? DEFAULT_MAX_DEPTH);
-  return machine.run(entryIndex, options.args);
+  return { result: machine.run(entryIndex, options.args), heap };
 }
 
 class Machine {

@@ -1,0 +1,37 @@
+// The names and constants a host needs to run an emitted WasmGC module —
+// its imports and helper exports — apart from the emitters that make them,
+// so that a runner (run.ts) loads without binaryen.js: the browser loader
+// bundle carries the runtime, not the compiler.
+
+/** The fused-madd probe and switch (fused-madd.ts, wasmgc.md §9.3). */
+export const FUSED_MADD_EXPORTS = {
+  probe: "vm3.madd_probe",
+  enable: "vm3.use_fused_madd",
+} as const;
+
+/**
+ * Probes: (a, b, c, exact a·b+c). Each separates a fused from an unfused
+ * madd: the product's low bits decide the result (the first two cancel to
+ * 0 when unfused; the last is a halfway case of the separate product).
+ */
+export const MADD_PROBES: readonly [number, number, number][] = [
+  [1 + 2 ** -30, 1 + 2 ** -30, -(1 + 2 ** -29)],
+  [0.1, 10, -1],
+  [1 + 2 ** -52, 1 - 2 ** -53, -1],
+];
+
+/** The Host table imports (host-ops.ts). */
+export const HOST_IMPORTS = {
+  new: "host_new",
+  str: "host_str",
+  free: "host_free",
+  live: "host_live",
+} as const;
+
+/** The string accessors every module exports (string-ops.ts). */
+export const STRING_EXPORTS = {
+  len: "vm3.str_len",
+  byte: "vm3.str_byte",
+  alloc: "vm3.str_alloc",
+  setByte: "vm3.str_set_byte",
+} as const;
