@@ -13,6 +13,8 @@ export interface ProgramExpect {
   str?: string;
   unit?: boolean;
   trap?: TrapName;
+  /** The time limit ends the run (embedding.md §7.2); always true when present. */
+  timeout?: boolean;
 }
 
 export interface ProgramVector {
@@ -22,6 +24,8 @@ export interface ProgramVector {
   entry?: string;
   args?: bigint[];
   expect?: ProgramExpect;
+  /** The run's time limit in ms; absent or 0: the runner's (--timeout). */
+  timeoutMs?: number;
 }
 
 export interface ProgramVectorFile {
@@ -36,6 +40,8 @@ export interface ProgramRun {
   heap?: HeapConfig;
   /** The program as a handle-ABI module (handle-abi.md §10), for testees that run it (the Go testee). */
   wasm?: Uint8Array;
+  /** The run's time limit in ms from the end of compilation (embedding.md §7.2); absent or 0: none. */
+  timeoutMs?: number;
 }
 
 /** testee.proto ProgramOutcome: at most one of the outcome members is present. */
@@ -46,6 +52,8 @@ export interface ProgramOutcome {
   str?: string;
   unit?: boolean;
   trap?: TrapName;
+  /** The time limit ended the run after this many ms. */
+  timedOutAfterMs?: number;
   trapSite?: string;
   error?: string;
 }

@@ -7,6 +7,7 @@ export function judgeProgram(expect: ProgramExpect | undefined, got: ProgramOutc
   if (got.error) return { passed: false, detail: `the run could not start: ${got.error}` };
   const fail = (wanted: string) => ({ passed: false, detail: `expected ${wanted}, got ${describeProgramOutcome(got)}` });
   if (expect === undefined) return { passed: false, detail: "the vector has no expect" };
+  if (expect.timeout !== undefined) return got.timedOutAfterMs !== undefined ? PASS : fail("timeout");
   if (expect.trap !== undefined) return got.trap === expect.trap ? PASS : fail(`trap ${expect.trap}`);
   if (expect.i64 !== undefined) return got.i64 === expect.i64 ? PASS : fail(`i64 ${expect.i64}`);
   if (expect.f64Bits !== undefined) return got.f64Bits === expect.f64Bits ? PASS : fail(`f64 ${hex(expect.f64Bits)}`);
@@ -25,6 +26,7 @@ export function judgeProgram(expect: ProgramExpect | undefined, got: ProgramOutc
 const PASS: Verdict = { passed: true, detail: "" };
 
 export function describeProgramOutcome(o: ProgramOutcome): string {
+  if (o.timedOutAfterMs !== undefined) return "timeout";
   if (o.trap !== undefined) return `trap ${o.trap}${o.trapSite ? ` at ${o.trapSite}` : ""}`;
   if (o.i64 !== undefined) return `i64 ${o.i64}`;
   if (o.f64Bits !== undefined) return `f64 ${f64FromBits(o.f64Bits)} (${hex(o.f64Bits)})`;

@@ -36,7 +36,7 @@ const trace: Required<M.Trace> = { outcomes: [outcome], error: "e" };
 const encodeOutcome: Required<M.EncodeOutcome> = { bits: 1n, trap: "INT_OVERFLOW" };
 const decodeOutcome: Required<M.DecodeOutcome> = { value: cellValue, trap: "BAD_CELL" };
 const goldenResult: Required<M.GoldenResult> = { encoded: [encodeOutcome], decoded: [decodeOutcome] };
-const programOutcome: Required<Omit<ProgramOutcome, "i64" | "f64Bits" | "bool" | "str" | "unit">> = { trap: "STACK_OVERFLOW", trapSite: "f b1 v2", error: "" };
+const programOutcome: Required<Omit<ProgramOutcome, "i64" | "f64Bits" | "bool" | "str" | "unit" | "timedOutAfterMs">> = { trap: "STACK_OVERFLOW", trapSite: "f b1 v2", error: "" };
 const response: Required<M.TesteeResponse> = { trace, golden: goldenResult, protocolError: "p", program: programOutcome };
 
 const samples: Record<string, object> = {

@@ -38,6 +38,7 @@ type ProgramExpect struct {
 	//	*ProgramExpect_Str
 	//	*ProgramExpect_Unit
 	//	*ProgramExpect_Trap
+	//	*ProgramExpect_Timeout
 	Outcome       isProgramExpect_Outcome `protobuf_oneof:"outcome"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -143,6 +144,15 @@ func (x *ProgramExpect) GetTrap() TrapCode {
 	return TrapCode_TRAP_NONE
 }
 
+func (x *ProgramExpect) GetTimeout() bool {
+	if x != nil {
+		if x, ok := x.Outcome.(*ProgramExpect_Timeout); ok {
+			return x.Timeout
+		}
+	}
+	return false
+}
+
 type isProgramExpect_Outcome interface {
 	isProgramExpect_Outcome()
 }
@@ -184,6 +194,12 @@ type ProgramExpect_Trap struct {
 	Trap TrapCode `protobuf:"varint,7,opt,name=trap,proto3,enum=vm3.v1.TrapCode,oneof"`
 }
 
+type ProgramExpect_Timeout struct {
+	// The run does not finish: the time limit ends it (embedding.md §7.2).
+	// The value is always true; the vector sets timeout_ms.
+	Timeout bool `protobuf:"varint,8,opt,name=timeout,proto3,oneof"`
+}
+
 func (*ProgramExpect_I64) isProgramExpect_Outcome() {}
 
 func (*ProgramExpect_F64) isProgramExpect_Outcome() {}
@@ -198,6 +214,8 @@ func (*ProgramExpect_Unit) isProgramExpect_Outcome() {}
 
 func (*ProgramExpect_Trap) isProgramExpect_Outcome() {}
 
+func (*ProgramExpect_Timeout) isProgramExpect_Outcome() {}
+
 type ProgramVector struct {
 	state       protoimpl.MessageState `protogen:"open.v1"`
 	Name        string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
@@ -208,8 +226,11 @@ type ProgramVector struct {
 	// The function to run; empty means the program's entry.
 	Entry string `protobuf:"bytes,4,opt,name=entry,proto3" json:"entry,omitempty"`
 	// One argument per parameter of the function (all i64, ir.md §8.9).
-	Args          []int64        `protobuf:"varint,5,rep,packed,name=args,proto3" json:"args,omitempty"`
-	Expect        *ProgramExpect `protobuf:"bytes,6,opt,name=expect,proto3" json:"expect,omitempty"`
+	Args   []int64        `protobuf:"varint,5,rep,packed,name=args,proto3" json:"args,omitempty"`
+	Expect *ProgramExpect `protobuf:"bytes,6,opt,name=expect,proto3" json:"expect,omitempty"`
+	// The run's time limit in milliseconds (embedding.md §7.2); 0: the
+	// runner's own (--timeout). A vector that expects timeout sets one.
+	TimeoutMs     uint32 `protobuf:"varint,7,opt,name=timeout_ms,json=timeoutMs,proto3" json:"timeout_ms,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -286,6 +307,13 @@ func (x *ProgramVector) GetExpect() *ProgramExpect {
 	return nil
 }
 
+func (x *ProgramVector) GetTimeoutMs() uint32 {
+	if x != nil {
+		return x.TimeoutMs
+	}
+	return 0
+}
+
 type ProgramVectorFile struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The suite name the matrix shows.
@@ -343,7 +371,7 @@ var File_vm3_v1_program_proto protoreflect.FileDescriptor
 
 const file_vm3_v1_program_proto_rawDesc = "" +
 	"\n" +
-	"\x14vm3/v1/program.proto\x12\x06vm3.v1\x1a\x11vm3/v1/trap.proto\"\xc7\x01\n" +
+	"\x14vm3/v1/program.proto\x12\x06vm3.v1\x1a\x11vm3/v1/trap.proto\"\xe3\x01\n" +
 	"\rProgramExpect\x12\x12\n" +
 	"\x03i64\x18\x01 \x01(\x03H\x00R\x03i64\x12\x12\n" +
 	"\x03f64\x18\x02 \x01(\x01H\x00R\x03f64\x12\x1b\n" +
@@ -351,15 +379,18 @@ const file_vm3_v1_program_proto_rawDesc = "" +
 	"\x04bool\x18\x04 \x01(\bH\x00R\x04bool\x12\x12\n" +
 	"\x03str\x18\x05 \x01(\tH\x00R\x03str\x12\x14\n" +
 	"\x04unit\x18\x06 \x01(\bH\x00R\x04unit\x12&\n" +
-	"\x04trap\x18\a \x01(\x0e2\x10.vm3.v1.TrapCodeH\x00R\x04trapB\t\n" +
-	"\aoutcome\"\xb8\x01\n" +
+	"\x04trap\x18\a \x01(\x0e2\x10.vm3.v1.TrapCodeH\x00R\x04trap\x12\x1a\n" +
+	"\atimeout\x18\b \x01(\bH\x00R\atimeoutB\t\n" +
+	"\aoutcome\"\xd7\x01\n" +
 	"\rProgramVector\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12 \n" +
 	"\vdescription\x18\x02 \x01(\tR\vdescription\x12\x18\n" +
 	"\aprogram\x18\x03 \x01(\tR\aprogram\x12\x14\n" +
 	"\x05entry\x18\x04 \x01(\tR\x05entry\x12\x12\n" +
 	"\x04args\x18\x05 \x03(\x03R\x04args\x12-\n" +
-	"\x06expect\x18\x06 \x01(\v2\x15.vm3.v1.ProgramExpectR\x06expect\"\\\n" +
+	"\x06expect\x18\x06 \x01(\v2\x15.vm3.v1.ProgramExpectR\x06expect\x12\x1d\n" +
+	"\n" +
+	"timeout_ms\x18\a \x01(\rR\ttimeoutMs\"\\\n" +
 	"\x11ProgramVectorFile\x12\x14\n" +
 	"\x05suite\x18\x01 \x01(\tR\x05suite\x121\n" +
 	"\bprograms\x18\x02 \x03(\v2\x15.vm3.v1.ProgramVectorR\bprogramsB)Z'github.com/vm3-bridge/vm3/go-host/vm3pbb\x06proto3"
@@ -408,6 +439,7 @@ func file_vm3_v1_program_proto_init() {
 		(*ProgramExpect_Str)(nil),
 		(*ProgramExpect_Unit)(nil),
 		(*ProgramExpect_Trap)(nil),
+		(*ProgramExpect_Timeout)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{

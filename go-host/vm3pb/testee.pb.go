@@ -138,7 +138,11 @@ type ProgramRun struct {
 	// testees that run programs through one (the Go testee: wazero and the Go
 	// heap). Empty when the runner sends none; such a testee then answers
 	// protocol_error.
-	Wasm          []byte `protobuf:"bytes,5,opt,name=wasm,proto3" json:"wasm,omitempty"`
+	Wasm []byte `protobuf:"bytes,5,opt,name=wasm,proto3" json:"wasm,omitempty"`
+	// The run's time limit in milliseconds, from the end of compilation
+	// (embedding.md §7.2); 0: none. A run past it is ended and answered with
+	// timed_out_after_ms.
+	TimeoutMs     uint32 `protobuf:"varint,6,opt,name=timeout_ms,json=timeoutMs,proto3" json:"timeout_ms,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -208,6 +212,13 @@ func (x *ProgramRun) GetWasm() []byte {
 	return nil
 }
 
+func (x *ProgramRun) GetTimeoutMs() uint32 {
+	if x != nil {
+		return x.TimeoutMs
+	}
+	return 0
+}
+
 // What a program run gave (ir.md §8.9).
 type ProgramOutcome struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -219,6 +230,7 @@ type ProgramOutcome struct {
 	//	*ProgramOutcome_Str
 	//	*ProgramOutcome_Unit
 	//	*ProgramOutcome_Trap
+	//	*ProgramOutcome_TimedOutAfterMs
 	Outcome isProgramOutcome_Outcome `protobuf_oneof:"outcome"`
 	// Where a trap happened, for people (function, block, value); not compared.
 	TrapSite string `protobuf:"bytes,7,opt,name=trap_site,json=trapSite,proto3" json:"trap_site,omitempty"`
@@ -319,6 +331,15 @@ func (x *ProgramOutcome) GetTrap() TrapCode {
 	return TrapCode_TRAP_NONE
 }
 
+func (x *ProgramOutcome) GetTimedOutAfterMs() uint32 {
+	if x != nil {
+		if x, ok := x.Outcome.(*ProgramOutcome_TimedOutAfterMs); ok {
+			return x.TimedOutAfterMs
+		}
+	}
+	return 0
+}
+
 func (x *ProgramOutcome) GetTrapSite() string {
 	if x != nil {
 		return x.TrapSite
@@ -363,6 +384,12 @@ type ProgramOutcome_Trap struct {
 	Trap TrapCode `protobuf:"varint,6,opt,name=trap,proto3,enum=vm3.v1.TrapCode,oneof"`
 }
 
+type ProgramOutcome_TimedOutAfterMs struct {
+	// The time limit ended the run after this many milliseconds (at least
+	// ProgramRun.timeout_ms; compared only as "timed out").
+	TimedOutAfterMs uint32 `protobuf:"varint,9,opt,name=timed_out_after_ms,json=timedOutAfterMs,proto3,oneof"`
+}
+
 func (*ProgramOutcome_I64) isProgramOutcome_Outcome() {}
 
 func (*ProgramOutcome_F64Bits) isProgramOutcome_Outcome() {}
@@ -374,6 +401,8 @@ func (*ProgramOutcome_Str) isProgramOutcome_Outcome() {}
 func (*ProgramOutcome_Unit) isProgramOutcome_Outcome() {}
 
 func (*ProgramOutcome_Trap) isProgramOutcome_Outcome() {}
+
+func (*ProgramOutcome_TimedOutAfterMs) isProgramOutcome_Outcome() {}
 
 type GoldenBatch struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1054,21 +1083,24 @@ const file_vm3_v1_testee_proto_rawDesc = "" +
 	"\x06vector\x18\x01 \x01(\v2\x11.vm3.v1.AbiVectorH\x00R\x06vector\x12-\n" +
 	"\x06golden\x18\x02 \x01(\v2\x13.vm3.v1.GoldenBatchH\x00R\x06golden\x12.\n" +
 	"\aprogram\x18\x03 \x01(\v2\x12.vm3.v1.ProgramRunH\x00R\aprogramB\x06\n" +
-	"\x04kind\"\x9d\x01\n" +
+	"\x04kind\"\xbc\x01\n" +
 	"\n" +
 	"ProgramRun\x12)\n" +
 	"\aprogram\x18\x01 \x01(\v2\x0f.vm3.v1.ProgramR\aprogram\x12\x14\n" +
 	"\x05entry\x18\x02 \x01(\tR\x05entry\x12\x12\n" +
 	"\x04args\x18\x03 \x03(\x03R\x04args\x12&\n" +
 	"\x04heap\x18\x04 \x01(\v2\x12.vm3.v1.HeapConfigR\x04heap\x12\x12\n" +
-	"\x04wasm\x18\x05 \x01(\fR\x04wasm\"\xe7\x01\n" +
+	"\x04wasm\x18\x05 \x01(\fR\x04wasm\x12\x1d\n" +
+	"\n" +
+	"timeout_ms\x18\x06 \x01(\rR\ttimeoutMs\"\x96\x02\n" +
 	"\x0eProgramOutcome\x12\x12\n" +
 	"\x03i64\x18\x01 \x01(\x03H\x00R\x03i64\x12\x1b\n" +
 	"\bf64_bits\x18\x02 \x01(\x06H\x00R\af64Bits\x12\x14\n" +
 	"\x04bool\x18\x03 \x01(\bH\x00R\x04bool\x12\x12\n" +
 	"\x03str\x18\x04 \x01(\tH\x00R\x03str\x12\x14\n" +
 	"\x04unit\x18\x05 \x01(\bH\x00R\x04unit\x12&\n" +
-	"\x04trap\x18\x06 \x01(\x0e2\x10.vm3.v1.TrapCodeH\x00R\x04trap\x12\x1b\n" +
+	"\x04trap\x18\x06 \x01(\x0e2\x10.vm3.v1.TrapCodeH\x00R\x04trap\x12-\n" +
+	"\x12timed_out_after_ms\x18\t \x01(\rH\x00R\x0ftimedOutAfterMs\x12\x1b\n" +
 	"\ttrap_site\x18\a \x01(\tR\btrapSite\x12\x14\n" +
 	"\x05error\x18\b \x01(\tR\x05errorB\t\n" +
 	"\aoutcome\"P\n" +
@@ -1193,6 +1225,7 @@ func file_vm3_v1_testee_proto_init() {
 		(*ProgramOutcome_Str)(nil),
 		(*ProgramOutcome_Unit)(nil),
 		(*ProgramOutcome_Trap)(nil),
+		(*ProgramOutcome_TimedOutAfterMs)(nil),
 	}
 	file_vm3_v1_testee_proto_msgTypes[5].OneofWrappers = []any{
 		(*Outcome_Trap)(nil),
