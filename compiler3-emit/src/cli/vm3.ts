@@ -8,8 +8,9 @@ import { validateCommand } from "./validate.ts";
 import { fmtCommand } from "./fmt.ts";
 import { runCommand } from "./run.ts";
 import { emitCommand } from "./emit.ts";
+import { buildCommand } from "./build.ts";
 
-export const COMMANDS: readonly Command[] = [validateCommand, fmtCommand, runCommand, emitCommand];
+export const COMMANDS: readonly Command[] = [validateCommand, fmtCommand, runCommand, emitCommand, buildCommand];
 
 export function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

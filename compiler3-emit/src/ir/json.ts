@@ -2,12 +2,16 @@
 // strict: conformance/protocol/strict-json.ts checks every key, type, enum
 // name and int64 against ir.proto and errors name the JSON path (and file).
 // Output is canonical proto3 JSON: lowerCamelCase keys, enums by name, `const`
-// as a decimal string, fields at their default value omitted.
-import type { Block, Field, Func, Program, StructShape, Terminator, Value } from "./model.ts";
-import { OpCode, TermKind, Type } from "./model.ts";
+// as a decimal string, fields at their default value omitted. The
+// schema-free half (plain form ↔ Program) is json-plain.ts, which the browser
+// loader bundles without protobufjs.
+import type { Program } from "./model.ts";
 import { IrParseError } from "./errors.ts";
 import { irMessageType } from "./schema.ts";
 import { SchemaError, fromStrictJson } from "../../../conformance/protocol/strict-json.ts";
+import { programFromPlain } from "./json-plain.ts";
+
+export { programFromPlain, programToJson, programToJsonText } from "./json-plain.ts";
 
 type Plain = Record<string, unknown>;
 
@@ -32,160 +36,4 @@ export function programFromJson(json: unknown, file = "<input>"): Program {
     throw e;
   }
   return programFromPlain(plain);
-}
-
-/** strict-json.ts's / wire.ts's plain form (enum names, bigint int64) → Program. */
-export function programFromPlain(plain: Plain): Program {
-  return {
-    functions: list(plain.functions).map(funcFromPlain),
-    entry: str(plain.entry),
-    structs: list(plain.structs).map(
-      (s): StructShape => ({ name: str(s.name), fields: list(s.fields).map(fieldFromPlain) }),
-    ),
-  };
-}
-
-function funcFromPlain(f: Plain): Func {
-  return {
-    name: str(f.name),
-    params: nums(f.params),
-    result: enumValue(Type, "TYPE_", f.result),
-    resultElemType: enumValue(Type, "TYPE_", f.resultElemType),
-    resultStructId: num(f.resultStructId),
-    blocks: list(f.blocks).map(blockFromPlain),
-    values: list(f.values).map(valueFromPlain),
-    strings: list(f.strings).map((s) => String(s)),
-  };
-}
-
-function blockFromPlain(b: Plain): Block {
-  const t = (b.term ?? {}) as Plain;
-  const term: Terminator = {
-    kind: enumValue(TermKind, "TERM_", t.kind),
-    target: num(t.target),
-    ifTrue: num(t.ifTrue),
-    ifFalse: num(t.ifFalse),
-    value: num(t.value),
-  };
-  return { id: num(b.id), values: nums(b.values), preds: nums(b.preds), succs: nums(b.succs), term };
-}
-
-function valueFromPlain(v: Plain): Value {
-  return {
-    id: num(v.id),
-    type: enumValue(Type, "TYPE_", v.type),
-    elemType: enumValue(Type, "TYPE_", v.elemType),
-    structId: num(v.structId),
-    op: enumValue(OpCode, "OP_", v.op),
-    args: nums(v.args),
-    const: typeof v.const === "bigint" ? v.const : BigInt((v.const as string | number | undefined) ?? 0),
-  };
-}
-
-function fieldFromPlain(f: Plain): Field {
-  return {
-    name: str(f.name),
-    type: enumValue(Type, "TYPE_", f.type),
-    elemType: enumValue(Type, "TYPE_", f.elemType),
-    structId: num(f.structId),
-  };
-}
-
-/** The canonical proto3 JSON object of a Program (defaults omitted). */
-export function programToJson(p: Program): Plain {
-  return omit({
-    functions: p.functions.map((f) =>
-      omit({
-        name: f.name,
-        params: f.params,
-        result: enumText(Type, "TYPE_", f.result),
-        blocks: f.blocks.map((b) =>
-          omit({
-            id: b.id,
-            values: b.values,
-            preds: b.preds,
-            succs: b.succs,
-            term: omit({
-              kind: enumText(TermKind, "TERM_", b.term.kind),
-              target: b.term.target,
-              ifTrue: b.term.ifTrue,
-              ifFalse: b.term.ifFalse,
-              value: b.term.value,
-            }),
-          }),
-        ),
-        values: f.values.map((v) =>
-          omit({
-            id: v.id,
-            type: enumText(Type, "TYPE_", v.type),
-            elemType: enumText(Type, "TYPE_", v.elemType),
-            structId: v.structId,
-            op: enumText(OpCode, "OP_", v.op),
-            args: v.args,
-            const: v.const === 0n ? undefined : v.const.toString(),
-          }),
-        ),
-        strings: f.strings,
-        resultElemType: enumText(Type, "TYPE_", f.resultElemType),
-        resultStructId: f.resultStructId,
-      }),
-    ),
-    entry: p.entry,
-    structs: p.structs.map((s) =>
-      omit({
-        name: s.name,
-        fields: s.fields.map((f) =>
-          omit({
-            name: f.name,
-            type: enumText(Type, "TYPE_", f.type),
-            elemType: enumText(Type, "TYPE_", f.elemType),
-            structId: f.structId,
-          }),
-        ),
-      }),
-    ),
-  });
-}
-
-/** The JSON text of a Program, two-space indented, with a final newline. */
-export function programToJsonText(p: Program): string {
-  return `${JSON.stringify(programToJson(p), null, 2)}\n`;
-}
-
-/** proto3 JSON leaves out fields at their default: 0, "", [], the 0 enum, an empty message. */
-function omit(o: Plain): Plain {
-  const out: Plain = {};
-  for (const [k, v] of Object.entries(o)) {
-    if (v === undefined || v === 0 || v === "" || (Array.isArray(v) && v.length === 0)) continue;
-    if (typeof v === "string" && /^(TYPE|OP|TERM)_INVALID$/.test(v)) continue;
-    if (typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 0) continue;
-    out[k] = v;
-  }
-  return out;
-}
-
-function enumText(e: Record<string, number>, prefix: string, n: number): string | number {
-  for (const [k, v] of Object.entries(e)) if (v === n) return prefix + k;
-  return n; // a number the enum does not name: proto3 JSON writes it as a number
-}
-
-function enumValue<E extends Record<string, number>>(e: E, prefix: string, v: unknown): E[keyof E] {
-  if (v === undefined) return 0 as E[keyof E];
-  if (typeof v === "number") return v as E[keyof E];
-  const name = String(v);
-  const n = e[name.startsWith(prefix) ? name.slice(prefix.length) : name];
-  return (n ?? 0) as E[keyof E];
-}
-
-function list(v: unknown): Plain[] {
-  return Array.isArray(v) ? (v as Plain[]) : [];
-}
-function nums(v: unknown): number[] {
-  return Array.isArray(v) ? v.map((x) => Number(x)) : [];
-}
-function num(v: unknown): number {
-  return v === undefined ? 0 : Number(v);
-}
-function str(v: unknown): string {
-  return v === undefined ? "" : String(v);
 }
