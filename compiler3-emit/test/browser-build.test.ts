@@ -21,6 +21,8 @@ import { binaryen } from "../src/wasm/binaryen.ts";
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const artifacts = fileURLToPath(new URL("./.artifacts/", import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), "vm3-browser-build-"));
+// The page's DOM as the functions passed to waitForFunction see it (they run in chromium; the project has no lib "dom").
+declare const document: { querySelector(selector: string): { getAttribute(name: string): string | null; textContent: string | null } | null };
 const wasm = (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly;
 
 /** Runs `vm3 ARGS…` in process; → exit code and stderr. */
@@ -60,7 +62,7 @@ describe("probes.ts", () => {
     if (p.name === "gc") expect(text).toMatch(/\(struct\.new \$\d[\s\S]*\(ref\.i31/);
     else expect(text).toMatch(/f64x2\.extract_lane 0\s+\(f64x2\.relaxed_madd\s+\(f64x2\.splat/);
     const bad = p.bytes.slice();
-    bad[bad.length - 2] ^= 0xff; // the last instruction's last byte
+    bad[bad.length - 2] = bad[bad.length - 2]! ^ 0xff; // the last instruction's last byte
     expect(wasm.validate(bad)).toBe(false);
   });
 });
