@@ -210,7 +210,12 @@ describe.skipIf(missing !== undefined)("a build folder in chromium", () => {
       const big = await prog.run([10n], { timeoutMs: 5000 });
       const refused = await prog.run([1, 2]);
       prog.close();
+      // Every WasmGC module carries relaxed_madd (wasmgc.md §9.3): without relaxed SIMD it cannot compile.
+      const noSimd = await m.load(undefined, { probeOverride: { relaxedSimd: false } });
+      const noSimdRun = m.formatOutcome(await noSimd.run([6]));
+      noSimd.close();
       return {
+        noSimd: [noSimd.engine, noSimd.reason, noSimdRun],
         engine: prog.engine,
         entry: prog.entry,
         ok: m.formatOutcome(ok),
@@ -220,6 +225,8 @@ describe.skipIf(missing !== undefined)("a build folder in chromium", () => {
         closed: await prog.run([1]).then(() => "ran", (e) => e.message),
       };
     })()`);
-    expect(r).toEqual({ engine: "wasmgc", entry: { name: "binary_trees", params: ["v0"] }, ok: "25774", i64Type: "bigint", big: "135854", refused: "refused", closed: "this program was closed" });
+    expect(r).toEqual({
+      noSimd: ["handle-abi", "handle-ABI fallback: this engine does not validate the relaxed SIMD (f64x2.relaxed_madd) probe (forced by probeOverride)", "4398"],
+      engine: "wasmgc", entry: { name: "binary_trees", params: ["v0"] }, ok: "25774", i64Type: "bigint", big: "135854", refused: "refused", closed: "this program was closed" });
   });
 });
