@@ -58,6 +58,7 @@ describe.skipIf(missing !== undefined)("the playground page in chromium", () => 
   let page: Page;
   let url: string;
   const pageErrors: string[] = [];
+  const foreign: string[] = []; // requests that left the playground's own server
 
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
@@ -68,6 +69,9 @@ describe.skipIf(missing !== undefined)("the playground page in chromium", () => 
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.on("pageerror", (e) => pageErrors.push(e.message));
+    page.on("request", (r) => {
+      if (!r.url().startsWith(`${server.origin}/`) && !r.url().startsWith("data:")) foreign.push(r.url());
+    });
     page.on("console", (m) => {
       if (m.type() === "error") pageErrors.push(m.text());
     });
@@ -167,8 +171,8 @@ describe.skipIf(missing !== undefined)("the playground page in chromium", () => 
 
   test("a reload keeps the program, the edited text, the entry, the arguments and the time limit", async () => {
     await page.fill("#timeout", "4000");
-    await expect.poll(() => page.evaluate(() => location.hash), { timeout: 5_000 }).toContain("timeout=4000");
-    const hash = await page.evaluate(() => location.hash);
+    await expect.poll(() => page.evaluate<string>("location.hash"), { timeout: 5_000 }).toContain("timeout=4000");
+    const hash = await page.evaluate<string>("location.hash");
     expect(hash).toContain("prog=heap%2Fbinary_trees.ir");
     expect(hash).toContain("args=10");
     expect(hash).toContain("src=");
@@ -197,5 +201,6 @@ describe.skipIf(missing !== undefined)("the playground page in chromium", () => 
     expect(await row("wasmgc").innerText()).toContain("✓ expected");
     expect(await page.evaluate(() => 1 + 1)).toBe(2); // the page answers
     expect(pageErrors).toEqual([]);
+    expect(foreign).toEqual([]); // no CDN, no web fonts: nothing but this server
   });
 });

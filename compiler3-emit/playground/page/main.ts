@@ -168,12 +168,14 @@ async function runEngines(engines: readonly RunEngine[]): Promise<void> {
   wat.refresh();
 }
 
-async function choose(path: string, text?: string): Promise<void> {
+/** Loads the corpus program at `path` into the editor; "" (your own program) keeps the text as it is. */
+async function choose(path: string): Promise<void> {
   ui.program.value = path;
   fileText = path === "" ? "" : await fetchProgram(path);
   fillPresets();
-  editor.setText(text ?? fileText);
+  if (path !== "") editor.setText(fileText);
   markEdited();
+  saveState();
 }
 
 // Start-up: the corpus index, the hash's state, then the editor.

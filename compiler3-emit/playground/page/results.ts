@@ -61,7 +61,7 @@ export function renderRow(row: HTMLTableRowElement, engine: RunEngine, state: Ro
       result.append(el("span", "spinner"), el("span", "muted", state.what));
       break;
     case "error":
-      result.append(el("span", "bad", state.message));
+      result.append(el("span", "error", state.message));
       break;
     case "done":
       renderDone(state, expect, result, time, size, heap, engine);
