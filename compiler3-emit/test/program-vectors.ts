@@ -1,6 +1,9 @@
 // The program vectors' expectations (conformance.md §6.5) and a RunResult in
 // the same terms, for the emitter tests of both targets.
 import type { RunResult } from "../../ts-runtime/src/interp/run.ts";
+import type { Program } from "../src/ir/model.ts";
+import { nodeRunner } from "../src/run/node-runner.ts";
+import type { RunEngine, RunOutcome } from "../src/run/request.ts";
 
 export interface Vector {
   name: string;
@@ -8,6 +11,19 @@ export interface Vector {
   entry?: string;
   args?: (string | number)[];
   expect: Record<string, string | number | boolean>;
+  /** The vector's time limit (embedding.md §7.2); set where `expect` is `{timeout: true}`. */
+  timeoutMs?: number;
+}
+
+/** Runs a vector that must never finish in a worker with its time limit (embedding.md §7.2); → the outcome's kind. */
+export async function timedOutcome(engine: RunEngine, program: Program, binary: Uint8Array | undefined, v: Vector): Promise<RunOutcome["kind"]> {
+  const runner = nodeRunner();
+  try {
+    const request = { engine, key: v.program, program, entry: v.entry ?? "", args: (v.args ?? []).map((a) => BigInt(a)), heap: { variant: "auto" as const } };
+    return (await runner.run(binary === undefined ? request : { ...request, binary }, v.timeoutMs!)).kind;
+  } finally {
+    runner.close();
+  }
 }
 
 /** What a run shows, in the vectors' terms (conformance.md §6.5). */

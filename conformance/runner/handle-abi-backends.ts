@@ -8,20 +8,19 @@
 // Each distinct Program is emitted once (keyed by identity: ProgramCache
 // hands out one Program object per file); every vector then runs on a fresh
 // heap made from the request's HeapConfig, so these backends account bytes
-// like the interpreter and run the OUT_OF_MEMORY vectors too.
+// like the interpreter and run the OUT_OF_MEMORY vectors too. The Node one
+// runs in a worker (worker-backend.ts) so that a time limit can end it.
 import type { Program } from "../../compiler3-emit/src/ir/model.ts";
 import { emitHandleAbi } from "../../compiler3-emit/src/handleabi/emit.ts";
-import { HandleAbiProgram } from "../../ts-runtime/src/abi-host/index.ts";
-import { RunUsageError } from "../../ts-runtime/src/interp/run.ts";
 import type { TesteeRequest, TesteeResponse } from "../protocol/messages.ts";
-import { heapConfig } from "../testee/serve.ts";
 import type { Backend, VectorKind } from "./backend.ts";
-import { programOutcome } from "./program-outcome.ts";
+import { WorkerRuns } from "./worker-backend.ts";
 
 /** The module of each program, or why it could not be emitted (every vector of that program then fails alike). */
 const emitted = new WeakMap<Program, Uint8Array | Error>();
 
-function moduleOf(program: Program): Uint8Array {
+/** The program's handle-ABI module (-O), emitted once per Program; throws why it cannot be. */
+export function moduleOf(program: Program): Uint8Array {
   let m = emitted.get(program);
   if (m === undefined) {
     try {
@@ -38,29 +37,22 @@ function moduleOf(program: Program): Uint8Array {
 export class HandleAbiNodeBackend implements Backend {
   readonly name = "handle-abi-node";
   readonly kinds: ReadonlySet<VectorKind> = new Set(["program"]);
-  readonly #compiled = new WeakMap<Program, HandleAbiProgram>();
+  readonly #runs: WorkerRuns;
 
-  async serve(request: TesteeRequest): Promise<TesteeResponse> {
-    const run = request.program;
-    if (run === undefined) return { protocolError: "handle-abi-node answers only program requests" };
-    let compiled = this.#compiled.get(run.program);
-    if (compiled === undefined) {
-      compiled = HandleAbiProgram.compile(moduleOf(run.program), run.program);
-      this.#compiled.set(run.program, compiled);
-    }
-    try {
-      return { program: programOutcome(compiled.run(run.entry ?? "", run.args ?? [], heapConfig(run.heap))) };
-    } catch (e) {
-      // ir.md §8.9: a wrong argument count or an unknown entry is a usage error.
-      if (e instanceof RunUsageError) return { program: { error: e.message } };
-      throw e;
-    }
+  constructor(options: { timeoutMs?: number } = {}) {
+    this.#runs = new WorkerRuns("handle-abi", moduleOf, options.timeoutMs);
   }
 
-  async close(): Promise<void> {}
+  serve(request: TesteeRequest): Promise<TesteeResponse> {
+    return this.#runs.serve(request, this.name);
+  }
+
+  close(): Promise<void> {
+    return this.#runs.close();
+  }
 }
 
-/** The Go testee (a program-capable Backend) given each request's module in `ProgramRun.wasm`. */
+/** The Go testee (a program-capable Backend) given each request's module in `ProgramRun.wasm`; it keeps the request's timeout_ms (embedding.md §7.2). */
 export class HandleAbiWazeroBackend implements Backend {
   readonly name = "handle-abi-wazero";
   readonly kinds: ReadonlySet<VectorKind> = new Set(["program"]);

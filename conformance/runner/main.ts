@@ -32,7 +32,10 @@ Options:
   --only DIR        run only the vector files under DIR (repeatable)
   --report FILE     write the results as JSON to FILE
   --backend NAME    run only this backend (repeatable): ${ALL_BACKENDS.join(", ")}
-  --timeout SEC     a testee process's time limit per request (default 300)
+  --timeout SEC     the time limit of a program vector without its own
+                    timeout_ms, and of a testee process's answer (default
+                    300); a program past its limit ends as "timeout"
+                    (embedding.md §7.2)
   --failures N      failures shown per backend (default 20)
   -h, --help        this text
 
@@ -42,7 +45,7 @@ Backends:
                testee protocol (vm3-spec/conformance.md §6.4) with it over a
                pipe (ABI vectors, golden Cells)
   interp       the compiler3 IR reference interpreter (ts-runtime/src/interp),
-               in-process (program vectors)
+               in a worker thread (program vectors)
   wasmgc-node  each program emitted to WebAssembly GC (binaryen-optimized) and
                run in this Node's engine, a fresh instance per vector (program
                vectors; those expecting OUT_OF_MEMORY are skipped, ir.md §8.10)
@@ -129,7 +132,7 @@ async function main(): Promise<number> {
   };
   for (const name of names) {
     if (name === "ts-runtime") backends.push(new TsRuntimeBackend());
-    if (name === "interp") backends.push(new InterpBackend());
+    if (name === "interp") backends.push(new InterpBackend({ timeoutMs: timeout * 1000 }));
     if (name === "go-host" || name === "handle-abi-wazero") {
       const kinds: VectorKind[] = name === "go-host" ? ["abi", "golden"] : ["program"];
       try {
@@ -149,7 +152,7 @@ async function main(): Promise<number> {
     if (name === "handle-abi-node") {
       try {
         const { HandleAbiNodeBackend } = await import("./handle-abi-backends.ts");
-        backends.push(new HandleAbiNodeBackend());
+        backends.push(new HandleAbiNodeBackend({ timeoutMs: timeout * 1000 }));
       } catch (e) {
         failEverything(name, ["program"], `cannot load the handle-ABI emitter: ${(e as Error).message}`);
       }
@@ -159,7 +162,7 @@ async function main(): Promise<number> {
       // emitter that does not load fails this backend's cases, not the run.
       try {
         const { WasmGcNodeBackend } = await import("./wasmgc-backend.ts");
-        backends.push(new WasmGcNodeBackend({ optimize: true }));
+        backends.push(new WasmGcNodeBackend({ optimize: true, timeoutMs: timeout * 1000 }));
       } catch (e) {
         failEverything("wasmgc-node", ["program"], `cannot load the WasmGC emitter: ${(e as Error).message}`);
       }

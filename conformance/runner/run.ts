@@ -149,7 +149,14 @@ async function runProgramFile(file: Extract<VectorFile, { kind: "program" }>, ba
       for (const b of backends) cases.push({ suite: file.suite, name, backend: b.name, status: "failed", detail: loaded.error });
       continue;
     }
-    const run = { program: loaded.program, entry: vector.entry ?? "", args: vector.args ?? [], heap: { variant: "AUTO" as const } };
+    const run = {
+      program: loaded.program,
+      entry: vector.entry ?? "",
+      args: vector.args ?? [],
+      heap: { variant: "AUTO" as const },
+      // embedding.md §7.2: a vector's own limit; without one each backend applies the runner's --timeout.
+      ...(vector.timeoutMs ? { timeoutMs: vector.timeoutMs } : {}),
+    };
     const skips = backends.map((b) => skipReason(b, vector));
     // A skipping backend is not asked; its placeholder answer is never read.
     const answers = await Promise.allSettled(backends.map((b, i) => (skips[i] === undefined ? ask(b, { program: run }) : Promise.resolve<TesteeResponse>({}))));

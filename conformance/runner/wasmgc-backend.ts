@@ -10,29 +10,37 @@
 // error rather than run with a limit it would silently ignore.
 import type { Program } from "../../compiler3-emit/src/ir/model.ts";
 import { emitWasmGc } from "../../compiler3-emit/src/wasmgc/emit.ts";
-import { WasmGcProgram } from "../../compiler3-emit/src/wasmgc/run.ts";
-import { RunUsageError } from "../../ts-runtime/src/interp/run.ts";
 import type { TesteeRequest, TesteeResponse } from "../protocol/messages.ts";
 import type { ProgramVector } from "../protocol/program-messages.ts";
 import type { Backend, VectorKind } from "./backend.ts";
-import { programOutcome } from "./program-outcome.ts";
+import { WorkerRuns } from "./worker-backend.ts";
 
 export interface WasmGcBackendOptions {
   /** Run binaryen's optimiser on the emitted module (default true: what a deployment runs). */
   optimize?: boolean;
+  /** The time limit of a vector without timeout_ms (default the runner's, 300 s). */
+  timeoutMs?: number;
 }
 
 export const OUT_OF_MEMORY_SKIP = "expects OUT_OF_MEMORY: WasmGC memory belongs to the engine, which accounts no bytes (ir.md §8.10)";
+
+/** Why a WasmGC backend refuses `run`'s heap limits (the engine owns WasmGC memory, ir.md §8.10), or undefined. */
+export function wasmGcLimitsRefused(backend: string, heap: { maxHeapBytes?: bigint; maxSlotsPerArena?: bigint } | undefined): string | undefined {
+  const limits = [heap?.maxHeapBytes ? "maxHeapBytes" : "", heap?.maxSlotsPerArena ? "maxSlotsPerArena" : ""].filter((x) => x !== "");
+  return limits.length > 0 ? `${backend} cannot enforce ${limits.join(" or ")}: the engine owns WasmGC memory (ir.md §8.10)` : undefined;
+}
 
 export class WasmGcNodeBackend implements Backend {
   readonly name = "wasmgc-node";
   readonly kinds: ReadonlySet<VectorKind> = new Set(["program"]);
   readonly #optimize: boolean;
-  /** A compiled program, or why it could not be compiled (kept so every vector of it fails alike, and it is emitted once). */
-  readonly #compiled = new WeakMap<Program, WasmGcProgram | Error>();
+  /** The emitted module, or why it could not be emitted (kept so every vector of the program fails alike, and it is emitted once). */
+  readonly #emitted = new WeakMap<Program, Uint8Array | Error>();
+  readonly #runs: WorkerRuns;
 
   constructor(options: WasmGcBackendOptions = {}) {
     this.#optimize = options.optimize ?? true;
+    this.#runs = new WorkerRuns("wasmgc", (p) => this.#emit(p), options.timeoutMs);
   }
 
   skipProgram(vector: ProgramVector): string | undefined {
@@ -40,44 +48,29 @@ export class WasmGcNodeBackend implements Backend {
   }
 
   async serve(request: TesteeRequest): Promise<TesteeResponse> {
-    const run = request.program;
-    if (run === undefined) return { protocolError: "wasmgc-node answers only program requests" };
-    const limits = [
-      run.heap?.maxHeapBytes ? "maxHeapBytes" : "",
-      run.heap?.maxSlotsPerArena ? "maxSlotsPerArena" : "",
-    ].filter((x) => x !== "");
-    if (limits.length > 0) {
-      return { program: { error: `wasmgc-node cannot enforce ${limits.join(" or ")}: the engine owns WasmGC memory (ir.md §8.10)` } };
-    }
-    const compiled = this.#compile(run.program);
-    const entry = run.entry || run.program.entry;
-    try {
-      return { program: programOutcome(compiled.run(entry, run.args ?? [])) };
-    } catch (e) {
-      // ir.md §8.9: a wrong argument count or an unknown entry is a usage error.
-      if (e instanceof RunUsageError) return { program: { error: e.message } };
-      throw new Error(`running the WasmGC module threw ${describeError(e)}`);
-    }
+    const refused = wasmGcLimitsRefused(this.name, request.program?.heap);
+    if (refused !== undefined) return { program: { error: refused } };
+    return this.#runs.serve(request, this.name);
   }
 
-  #compile(program: Program): WasmGcProgram {
-    let compiled = this.#compiled.get(program);
-    if (compiled === undefined) {
+  #emit(program: Program): Uint8Array {
+    let emitted = this.#emitted.get(program);
+    if (emitted === undefined) {
       try {
-        compiled = WasmGcProgram.compile(emitWasmGc(program, { optimize: this.#optimize }), program);
+        emitted = emitWasmGc(program, { optimize: this.#optimize });
       } catch (e) {
-        // An EmitError (a program the emitter cannot compile) or an engine
-        // that rejects the module: this backend fails every vector of the
-        // program, with the reason.
-        compiled = new Error(`cannot compile the program to WasmGC${this.#optimize ? " (optimized)" : ""}: ${describeError(e)}`);
+        // An EmitError: a program the emitter cannot compile fails every vector of it, with the reason.
+        emitted = new Error(`cannot compile the program to WasmGC${this.#optimize ? " (optimized)" : ""}: ${describeError(e)}`);
       }
-      this.#compiled.set(program, compiled);
+      this.#emitted.set(program, emitted);
     }
-    if (compiled instanceof Error) throw compiled;
-    return compiled;
+    if (emitted instanceof Error) throw emitted;
+    return emitted;
   }
 
-  async close(): Promise<void> {}
+  close(): Promise<void> {
+    return this.#runs.close();
+  }
 }
 
 function describeError(e: unknown): string {

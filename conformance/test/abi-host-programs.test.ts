@@ -20,7 +20,7 @@ const MODULES = fileURLToPath(new URL("../../go-host/bridge/testdata/programs/",
 
 /** The .ir files regen.ts emits, relative to conformance/programs/. */
 function irFiles(): string[] {
-  return ["corpus", "heap", "traps"].flatMap((d) => readdirSync(join(PROGRAMS, d)).filter((f) => f.endsWith(".ir")).sort().map((f) => `${d}/${f}`));
+  return ["corpus", "heap", "traps", "runaway"].flatMap((d) => readdirSync(join(PROGRAMS, d)).filter((f) => f.endsWith(".ir")).sort().map((f) => `${d}/${f}`));
 }
 
 describe("the committed handle-ABI modules are what the emitter emits now", () => {

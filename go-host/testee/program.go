@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/vm3-bridge/vm3/go-host/bridge"
 	"github.com/vm3-bridge/vm3/go-host/vm3"
@@ -18,6 +19,10 @@ import (
 // the result type. A run that cannot start — no module, a module that does
 // not compile, an unknown entry, a wrong argument count — is
 // ProgramOutcome.error; an engine trap outside the ABI is an error too.
+// With ProgramRun.timeout_ms the run (instantiation and the entry, not the
+// compilation) is stopped at that limit and answered with
+// timed_out_after_ms (embedding.md §7.2); such modules are compiled
+// interruptible, which costs the others nothing.
 func RunProgram(ctx context.Context, run *vm3pb.ProgramRun) *vm3pb.ProgramOutcome {
 	errorf := func(format string, args ...any) *vm3pb.ProgramOutcome {
 		return &vm3pb.ProgramOutcome{Error: fmt.Sprintf(format, args...)}
@@ -26,11 +31,23 @@ func RunProgram(ctx context.Context, run *vm3pb.ProgramRun) *vm3pb.ProgramOutcom
 	if err != nil {
 		return errorf("%v", err)
 	}
-	m, err := modules.get(ctx, run.GetWasm())
+	limit := time.Duration(run.GetTimeoutMs()) * time.Millisecond
+	m, err := modules.get(ctx, run.GetWasm(), limit > 0)
 	if err != nil {
 		return errorf("%v", err)
 	}
-	res, err := m.Run(ctx, entry, run.GetArgs(), vm3.ConfigFromProto(run.GetHeap()), kind)
+	runCtx := ctx
+	if limit > 0 {
+		var cancel context.CancelFunc
+		runCtx, cancel = context.WithTimeout(ctx, limit)
+		defer cancel()
+	}
+	started := time.Now()
+	res, err := m.Run(runCtx, entry, run.GetArgs(), vm3.ConfigFromProto(run.GetHeap()), kind)
+	if limit > 0 && errors.Is(err, context.DeadlineExceeded) {
+		after := uint32(min(time.Since(started).Milliseconds(), int64(^uint32(0))))
+		return &vm3pb.ProgramOutcome{Outcome: &vm3pb.ProgramOutcome_TimedOutAfterMs{TimedOutAfterMs: max(after, run.GetTimeoutMs())}}
+	}
 	if err != nil {
 		return errorf("%v", err)
 	}
@@ -56,7 +73,8 @@ func RunProgram(ctx context.Context, run *vm3pb.ProgramRun) *vm3pb.ProgramOutcom
 // errNoWasm is the answer to a ProgramRun without a module.
 var errNoWasm = errors.New("ProgramRun.wasm is empty: the Go testee runs programs only as handle-ABI modules")
 
-// moduleCache keeps the most recent compiled modules by content: the runner
+// moduleCache keeps the most recent compiled modules by content and by
+// whether they stop at a deadline (bridge.Options.Interruptible): the runner
 // sends the same program's module with every vector of that program.
 type moduleCache struct {
 	mu      sync.Mutex
@@ -64,15 +82,16 @@ type moduleCache struct {
 }
 
 type cachedModule struct {
-	sum [sha256.Size]byte
-	m   *bridge.Module
+	sum           [sha256.Size]byte
+	interruptible bool
+	m             *bridge.Module
 }
 
 const cachedModules = 8
 
 var modules moduleCache
 
-func (c *moduleCache) get(ctx context.Context, wasm []byte) (*bridge.Module, error) {
+func (c *moduleCache) get(ctx context.Context, wasm []byte, interruptible bool) (*bridge.Module, error) {
 	if len(wasm) == 0 {
 		return nil, errNoWasm
 	}
@@ -80,12 +99,12 @@ func (c *moduleCache) get(ctx context.Context, wasm []byte) (*bridge.Module, err
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for k, e := range c.entries {
-		if e.sum == sum {
+		if e.sum == sum && e.interruptible == interruptible {
 			c.entries = append(append(c.entries[:k:k], c.entries[k+1:]...), e)
 			return e.m, nil
 		}
 	}
-	m, err := bridge.Compile(ctx, wasm, bridge.Options{})
+	m, err := bridge.Compile(ctx, wasm, bridge.Options{Interruptible: interruptible})
 	if err != nil {
 		return nil, err
 	}
@@ -93,6 +112,6 @@ func (c *moduleCache) get(ctx context.Context, wasm []byte) (*bridge.Module, err
 		c.entries[0].m.Close(ctx)
 		c.entries = c.entries[1:]
 	}
-	c.entries = append(c.entries, cachedModule{sum, m})
+	c.entries = append(c.entries, cachedModule{sum, interruptible, m})
 	return m, nil
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
@@ -117,5 +118,28 @@ func TestProgramOutcomes(t *testing.T) {
 	noWasm.Wasm = nil
 	if resp := serveProgram(t, noWasm); !strings.Contains(resp.GetProtocolError(), "ProgramRun.wasm is empty") {
 		t.Errorf("no wasm: %v", resp)
+	}
+}
+
+// TestProgramTimeout: a run that never ends is stopped at ProgramRun.timeout_ms
+// and answered with timed_out_after_ms (embedding.md §7.2); the next run on
+// the same testee is unaffected.
+func TestProgramTimeout(t *testing.T) {
+	for _, entry := range []string{"spin", "churn"} {
+		run := programRun(t, "runaway/runaway.ir", entry, 0)
+		run.TimeoutMs = 300
+		start := time.Now()
+		out := serveProgram(t, run).GetProgram()
+		if out.GetTimedOutAfterMs() < 300 {
+			t.Fatalf("%s: want a timeout of at least 300 ms, got %v", entry, out)
+		}
+		if d := time.Since(start); d > 10*time.Second {
+			t.Errorf("%s: the timeout took %v to end the run", entry, d)
+		}
+	}
+	run := programRun(t, "runaway/runaway.ir", "finite", 10)
+	run.TimeoutMs = 5000
+	if got := serveProgram(t, run).GetProgram().GetI64(); got != 55 {
+		t.Fatalf("finite(10) after the timeouts: want 55, got %d", got)
 	}
 }

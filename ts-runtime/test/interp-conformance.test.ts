@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { loadProgram } from "../../compiler3-emit/src/ir/load.ts";
 import type { Program } from "../../compiler3-emit/src/ir/model.ts";
 import { validate } from "../../compiler3-emit/src/ir/validate.ts";
+import { nodeRunner } from "../../compiler3-emit/src/run/node-runner.ts";
 import { type RunResult, runProgram } from "../src/interp/index.ts";
 import { trapName } from "../src/trap.ts";
 
@@ -19,6 +20,7 @@ interface Vector {
   entry?: string;
   args?: (string | number)[];
   expect: Record<string, unknown>;
+  timeoutMs?: number;
 }
 
 /** Vectors that take more than ~0.3 s each in this interpreter (measured); run with VM3_INTERP_ALL=1. */
@@ -70,6 +72,20 @@ for (const name of readdirSync(DIR).filter((f) => f.endsWith(".json")).sort()) {
   describe(`program vectors ${name} (${vf.suite})`, () => {
     for (const v of vf.programs) {
       const slow = SLOW.has(v.name) && !ALL;
+      if (v.expect.timeout === true) {
+        // embedding.md §7.2: a run that never ends is ended by the time limit, in a worker.
+        it(`${v.name} (in a worker, limit ${v.timeoutMs} ms)`, async () => {
+          const program = load(join(dirname(file), v.program));
+          const runner = nodeRunner();
+          try {
+            const out = await runner.run({ engine: "interp", key: v.program, program, entry: v.entry ?? "", args: (v.args ?? []).map((a) => BigInt(a)) }, v.timeoutMs!);
+            expect(out.kind).toBe("timeout");
+          } finally {
+            runner.close();
+          }
+        });
+        continue;
+      }
       (slow ? it.skip : it)(slow ? `${v.name} (skipped: over the unit-test time budget; VM3_INTERP_ALL=1 runs it)` : v.name, () => {
         const program = load(join(dirname(file), v.program));
         const r = runProgram(program, { entry: v.entry ?? "", args: (v.args ?? []).map((a) => BigInt(a)) });
