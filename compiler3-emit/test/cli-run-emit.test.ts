@@ -48,6 +48,21 @@ describe("help", () => {
 });
 
 describe("vm3 run", () => {
+  test.each(["interp", "wasmgc", "handle-abi"])("--timeout ends a loop that never returns on %s (exit 1, the limit on stderr)", (backend) => {
+    const r = vm3("run", "conformance/programs/runaway/runaway.ir", "--backend", backend, "--timeout", "0.3", "--", "0");
+    expect(r.code).toBe(1);
+    expect(r.out).toBe("");
+    expect(r.err).toMatch(/^timeout after \d+ ms \(limit 300 ms\)\n$/);
+  });
+
+  test("--timeout: a run within the limit prints its result; a trap is still a trap; bad values are usage errors", () => {
+    expect(vm3("run", heapProgram("binary_trees.ir"), "--backend", "handle-abi", "--timeout", "60", "--", "10")).toEqual({ code: 0, out: "135854\n", err: "" });
+    expect(vm3("run", traps("use_after_free.ir"), "--timeout=60", "1")).toMatchObject({ code: 1, err: expect.stringMatching(/^trap STALE_HANDLE \(code 4\)/) });
+    for (const bad of ["0", "-1", "abc", "1e3", "3000000"]) {
+      expect(vm3("run", corpus("fib_rec.ir"), `--timeout=${bad}`, "10")).toMatchObject({ code: 2, err: expect.stringContaining("--timeout needs a positive number of seconds") });
+    }
+  });
+
   test("a corpus program on the interpreter (the default backend)", () => {
     expect(vm3("run", corpus("fib_rec.ir"), "10")).toEqual({ code: 0, out: "55\n", err: "" });
     expect(vm3("run", corpus("fib_rec.ir"), "--backend", "interp", "--", "20")).toEqual({ code: 0, out: "6765\n", err: "" });

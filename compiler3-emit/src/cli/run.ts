@@ -1,4 +1,4 @@
-// `vm3 run PROG [--backend interp|wasmgc] [--entry NAME] [-O0] [-- ARGS…]`:
+// `vm3 run PROG [--backend interp|wasmgc|handle-abi] [--entry NAME] [-O0] [--timeout SEC] [-- ARGS…]`:
 // runs one entry of a valid program and prints its result as ir.md §8.9
 // reports results, or the trap.
 import { formatF64, parseInt64 } from "../ir/literals.ts";
@@ -8,7 +8,8 @@ import { type RunResult, RunUsageError, runProgram } from "../../../ts-runtime/s
 import type { Command } from "./io.ts";
 import { Exit, isHelp, usageError } from "./io.ts";
 import { readValidProgram } from "./read-program.ts";
-import { compileForCli, emitForCli } from "./targets.ts";
+import { compileForCli, emitForCli, type Target } from "./targets.ts";
+import type { RunOutcome } from "../run/request.ts";
 
 const BACKENDS = ["interp", "wasmgc", "handle-abi"] as const;
 type Backend = (typeof BACKENDS)[number];
@@ -19,7 +20,7 @@ const ENTRY_RESULTS: readonly number[] = [Type.I64, Type.F64, Type.BOOL, Type.ST
 export const runCommand: Command = {
   name: "run",
   summary: "run a program's entry and print its result (interpreter, WasmGC or handle ABI)",
-  help: `usage: vm3 run PROG [--backend interp|wasmgc|handle-abi] [--entry NAME] [-O0] [ARGS…] [-- ARGS…]
+  help: `usage: vm3 run PROG [--backend interp|wasmgc|handle-abi] [--entry NAME] [-O0] [--timeout SEC] [ARGS…] [-- ARGS…]
 
 Validates PROG (ir.md §8.11; violations as 'vm3 validate' prints them), runs
 its entry function (or NAME) with ARGS, one decimal int64 per parameter, on a
@@ -44,16 +45,21 @@ value) when the backend knows it, and exits 1.
                      parameters must all be i64 and its result one of the
                      types above (ir.md §8.9)
   -O0                with a compiled backend: skip binaryen's optimiser
+  --timeout SEC      end the run after SEC seconds (a decimal, e.g. 0.5):
+                     it runs in a worker thread, which is terminated at the
+                     limit (embedding.md §7.2); prints "timeout after N ms"
+                     on stderr and exits 1. Without it the run has no limit.
 ARGS after '--' are always arguments; before it, a negative number such as
 -5 is an argument too.
 
-Exit status: 0 returned, 1 trapped or invalid, unreadable or uncompilable
-program, 2 usage error (including a bad or missing argument).
+Exit status: 0 returned, 1 trapped, timed out, or invalid, unreadable or
+uncompilable program, 2 usage error (including a bad or missing argument).
 `,
   async run(args, io) {
     let backend: Backend = "interp";
     let entry: string | undefined;
     let optimize = true;
+    let timeoutMs: number | undefined;
     const positional: string[] = [];
     for (let i = 0; i < args.length; i++) {
       const a = args[i]!;
@@ -73,6 +79,11 @@ program, 2 usage error (including a bad or missing argument).
       } else if (a === "--entry" || a.startsWith("--entry=")) {
         entry = a === "--entry" ? args[++i] : a.slice("--entry=".length);
         if (entry === undefined || entry === "") return usageError(io, this, "--entry needs a function name");
+      } else if (a === "--timeout" || a.startsWith("--timeout=")) {
+        const v = a === "--timeout" ? args[++i] : a.slice("--timeout=".length);
+        const sec = v === undefined || !/^[0-9]+(\.[0-9]+)?$/.test(v) ? NaN : Number(v);
+        if (!(sec > 0) || sec * 1000 > 2 ** 31 - 1) return usageError(io, this, `--timeout needs a positive number of seconds up to ${Math.floor((2 ** 31 - 1) / 1000)}, got ${v ?? "nothing"}`);
+        timeoutMs = Math.ceil(sec * 1000);
       } else if (a === "-O0") {
         optimize = false;
       } else if (/^-[0-9]/.test(a)) {
@@ -109,13 +120,23 @@ program, 2 usage error (including a bad or missing argument).
 
     let result: RunResult;
     try {
-      if (backend === "interp") {
+      let binary: Uint8Array | undefined;
+      if (backend !== "interp") {
+        binary = await emitForCli(io, file, program, optimize, backend);
+        if (binary === undefined) return Exit.ERROR;
+      }
+      if (timeoutMs !== undefined) {
+        const outcome = await runWithTimeout(program, backend, binary, name, values, timeoutMs);
+        if (outcome.kind === "timeout") {
+          io.err(`timeout after ${Math.round(outcome.afterMs)} ms (limit ${outcome.limitMs} ms)\n`);
+          return Exit.ERROR;
+        }
+        if (outcome.kind === "refused") throw new RunUsageError(outcome.message);
+        result = outcome.result;
+      } else if (binary === undefined) {
         result = runProgram(program, { entry: name, args: values });
       } else {
-        const target = backend === "wasmgc" ? "wasmgc" : "handle-abi";
-        const binary = await emitForCli(io, file, program, optimize, target);
-        if (binary === undefined) return Exit.ERROR;
-        result = (await compileForCli(binary, program, target)).run(name, values);
+        result = (await compileForCli(binary, program, backend as Target)).run(name, values);
       }
     } catch (e) {
       // Checked above; a backend's own refusal (ir.md §8.9) is still a usage error.
@@ -170,4 +191,16 @@ function signature(program: Program, fn: Func): string {
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** One run in a worker thread that the limit terminates (embedding.md §7.2). */
+async function runWithTimeout(program: Program, backend: Backend, binary: Uint8Array | undefined, entry: string, args: bigint[], limitMs: number): Promise<RunOutcome> {
+  const { nodeRunner } = await import("../run/node-runner.ts");
+  const runner = nodeRunner();
+  try {
+    const request = { engine: backend, key: "vm3-run", program, entry, args };
+    return await runner.run(binary === undefined ? request : { ...request, binary }, limitMs);
+  } finally {
+    runner.close();
+  }
 }
