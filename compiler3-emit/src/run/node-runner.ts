@@ -1,6 +1,6 @@
 // TimedRunner on node:worker_threads: the in-process Node backends (vm3 run,
 // the conformance runner's interp, wasmgc-node and handle-abi-node) run each
-// program in a worker so that a time limit can end it (embedding.md §12.4).
+// program in a worker so that a time limit can end it (embedding.md §7.2).
 
 import { Worker } from "node:worker_threads";
 import type { RunWorkerFactory } from "./timed-runner.ts";

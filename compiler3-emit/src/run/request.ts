@@ -1,4 +1,4 @@
-// A program run as a message (embedding.md §12): what a host thread sends to
+// A program run as a message (embedding.md §7.2): what a host thread sends to
 // the thread that runs the program — a Node worker_thread or a browser Web
 // Worker — and what comes back. Plain data (structured-clone safe: numbers,
 // bigints, strings, Uint8Arrays), so one protocol serves both kinds of
@@ -48,7 +48,7 @@ export interface FinishedRun {
   readonly heap?: RunHeapCounters;
 }
 
-/** A run the time limit ended (embedding.md §12.4): the worker was terminated. */
+/** A run the time limit ended (embedding.md §7.2): the worker was terminated. */
 export interface TimedOutRun {
   readonly kind: "timeout";
   /** The limit, in milliseconds. */

@@ -1,5 +1,5 @@
 // The host side of the run protocol (request.ts): sends each request to a
-// worker and ends it with the time limit (embedding.md §12.4). The worker is
+// worker and ends it with the time limit (embedding.md §7.2). The worker is
 // any thread that speaks the protocol — node-runner.ts makes worker_threads,
 // the browser loader makes Web Workers; a run past its limit terminates the
 // worker (the only way to stop a synchronous Wasm or interpreter loop), and

@@ -1,4 +1,4 @@
-// TimedRunner on browser Web Workers (embedding.md §12.4): the page stays
+// TimedRunner on browser Web Workers (embedding.md §7.2): the page stays
 // live while a program runs, and a run past its limit ends with
 // Worker.terminate.
 
