@@ -170,6 +170,14 @@ describe.skipIf(missing !== undefined)("the playground page in chromium", () => 
   });
 
   test("a reload keeps the program, the edited text, the entry, the arguments and the time limit", async () => {
+    // Entries are read from the last valid text: undo the garbage, pick pow2, then break the text again.
+    await page.locator(".cm-content").click();
+    await page.keyboard.press("Control+z");
+    await page.waitForSelector(".problems.ok");
+    await page.selectOption("#entry", "pow2");
+    await page.locator(".cm-content").focus();
+    await page.keyboard.press("Control+y"); // redo
+    await page.waitForSelector(".problems.bad");
     await page.fill("#timeout", "4000");
     await expect.poll(() => page.evaluate<string>("location.hash"), { timeout: 5_000 }).toContain("timeout=4000");
     const hash = await page.evaluate<string>("location.hash");
@@ -181,14 +189,33 @@ describe.skipIf(missing !== undefined)("the playground page in chromium", () => 
     expect(await page.inputValue("#program")).toBe("heap/binary_trees.ir");
     expect(await page.inputValue("#args")).toBe("10");
     expect(await page.inputValue("#timeout")).toBe("4000");
+    expect(hash).toContain("entry=pow2");
     expect(await page.locator(".cm-content").innerText()).toContain("@make(v7) garbage");
     await expect.poll(() => page.locator("#problems li").first().textContent(), { timeout: 10_000 }).toMatch(/^line \d+/);
     expect(await page.isVisible("#edited")).toBe(true);
     // Reverting gives back the file, and the run works again.
     await page.getByRole("button", { name: "revert to file" }).click();
     await page.waitForSelector(".problems.ok");
+    expect(await page.inputValue("#entry")).toBe("pow2"); // kept through the reload
+    await page.selectOption("#entry", "");
     await page.getByRole("button", { name: "Run WasmGC" }).click();
     await expect.poll(() => shown("wasmgc").textContent(), { timeout: 60_000 }).toBe(String(BT10.expect.i64));
+  });
+
+  test("a trap shows its name and code on every engine", async () => {
+    await page.selectOption("#program", "traps/use_after_free.ir");
+    await page.waitForSelector(".problems.ok");
+    expect(await page.inputValue("#args")).toBe("1"); // the first vector's arguments
+    await page.locator(".cm-content").click();
+    await page.keyboard.press("Control+Enter"); // runs all
+    for (const engine of ["interp", "wasmgc", "handle-abi"]) {
+      await expect.poll(() => shown(engine).textContent(), { timeout: 60_000 }).toBe("trap STALE_HANDLE");
+      expect(await row(engine).locator(".code").textContent()).toBe(" code 4");
+      expect(await row(engine).innerText()).toContain("✓ expected");
+    }
+    expect(await row("interp").locator(".detail").first().textContent()).toContain("func use_after_free: b0: v3");
+    expect(await page.isVisible("#edited")).toBe(false); // Ctrl+Enter ran; it inserted no line
+    await page.screenshot({ path: `${artifacts}playground-trap.png` });
   });
 
   test("a runaway program ends at the time limit and the page stays live", async () => {

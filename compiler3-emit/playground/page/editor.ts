@@ -7,7 +7,7 @@
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { bracketMatching, HighlightStyle, StreamLanguage, syntaxHighlighting } from "@codemirror/language";
 import { type Diagnostic, forceLinting, linter, lintGutter } from "@codemirror/lint";
-import { EditorState, type Text } from "@codemirror/state";
+import { EditorState, Prec, type Text } from "@codemirror/state";
 import { tags } from "@lezer/highlight";
 import { drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers } from "@codemirror/view";
 import { type CheckResult, checkText, type Problem } from "./check.ts";
@@ -64,7 +64,17 @@ export interface IrEditor {
   checkNow(): void;
 }
 
-export function createEditor(parent: HTMLElement, initial: string, onCheck: (result: CheckResult, text: string) => void, onChange: () => void): IrEditor {
+export interface EditorHooks {
+  /** Each check's result, with the text it checked. */
+  onCheck(result: CheckResult, text: string): void;
+  /** The text changed (before it is checked). */
+  onChange(): void;
+  /** Ctrl/Cmd+Enter in the editor. */
+  onRunAll(): void;
+}
+
+export function createEditor(parent: HTMLElement, initial: string, hooks: EditorHooks): IrEditor {
+  const { onCheck, onChange } = hooks;
   const lint = linter(
     (view) => {
       const text = view.state.doc.toString();
@@ -85,6 +95,7 @@ export function createEditor(parent: HTMLElement, initial: string, onCheck: (res
         drawSelection(),
         history(),
         bracketMatching(),
+        Prec.highest(keymap.of([{ key: "Mod-Enter", run: () => (hooks.onRunAll(), true) }])),
         keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
         irLanguage,
         syntaxHighlighting(irHighlight),

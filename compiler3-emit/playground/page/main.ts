@@ -190,7 +190,7 @@ wantedEntry = saved.entry ?? "";
 ui.args.value = saved.args ?? (fresh ? DEFAULT_ARGS : "");
 ui.timeout.value = String(saved.timeoutMs ?? DEFAULT_TIMEOUT_MS);
 ui.optimize.checked = saved.optimize ?? false;
-const editor = createEditor(ui.editor, saved.src ?? fileText, onCheck, onTextChange);
+const editor = createEditor(ui.editor, saved.src ?? fileText, { onCheck, onChange: onTextChange, onRunAll: () => void runEngines(RUN_ENGINES) });
 editorText = () => editor.text();
 fillPresets();
 markEdited();
@@ -226,5 +226,11 @@ for (const b of document.querySelectorAll<HTMLButtonElement>("button[data-run]")
   const what = b.dataset.run!;
   b.addEventListener("click", () => void runEngines(what === "all" ? RUN_ENGINES : [what as RunEngine]));
 }
+document.addEventListener("keydown", (e) => {
+  if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && !e.defaultPrevented) {
+    e.preventDefault();
+    void runEngines(RUN_ENGINES);
+  }
+});
 ui.status.textContent = "ready";
 ui.status.dataset.ready = "1";

@@ -79,7 +79,9 @@ function renderDone(state: Extract<RowState, { kind: "done" }>, expect: string |
   if (o.kind === "finished" && o.result.kind === "trap") {
     const t = o.result;
     const site = [t.function === "" ? "" : `func ${t.function}`, t.block < 0 ? "" : `b${t.block}`, t.value < 0 ? "" : `v${t.value}`].filter((s) => s !== "").join(": ");
-    result.append(el("span", "code", ` code ${t.code}`), el("div", "detail", `${site === "" ? "" : `${site} — `}${t.message}`));
+    const detail = [site, t.message === t.name ? "" : t.message].filter((s) => s !== "").join(" — ");
+    result.append(el("span", "code", ` code ${t.code}`));
+    if (detail !== "") result.append(el("div", "detail", detail));
   }
   if (o.kind === "timeout") result.append(el("div", "detail", `ended after ${ms(o.afterMs)} (limit ${ms(o.limitMs)}); the worker was terminated`));
   if (expect !== undefined && o.kind !== "refused") {
