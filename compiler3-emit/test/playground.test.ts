@@ -88,6 +88,8 @@ describe.skipIf(missing !== undefined)("the playground page in chromium", () => 
 
   const row = (engine: string) => page.locator(`tr[data-engine="${engine}"]`);
   const shown = (engine: string) => row(engine).locator("output[data-testid=value]");
+  const moduleBytes = async (engine: string) => Number((await row(engine).locator(".size").innerText()).split(" B")[0]!.replace(/,/g, ""));
+  let plainBytes = 0;
 
   test("pick binary_trees and its n = 10 vector, run each engine, read the results", async () => {
     await page.selectOption("#program", "heap/binary_trees.ir");
@@ -105,6 +107,7 @@ describe.skipIf(missing !== undefined)("the playground page in chromium", () => 
     }
     expect(await row("interp").locator(".size").innerText()).toBe("—");
     expect(await row("wasmgc").locator(".size").innerText()).toMatch(/^[\d,]+ B/);
+    plainBytes = await moduleBytes("wasmgc");
     expect(await row("handle-abi").locator(".size").innerText()).toMatch(/^[\d,]+ B/);
     expect(await row("wasmgc").locator(".heap").innerText()).toBe("engine-managed");
     for (const engine of ["interp", "handle-abi"]) {
@@ -126,6 +129,7 @@ describe.skipIf(missing !== undefined)("the playground page in chromium", () => 
     for (const engine of ["interp", "wasmgc", "handle-abi"]) {
       await expect.poll(() => shown(engine).textContent(), { timeout: 60_000 }).toBe(String(BT10.expect.i64));
     }
+    expect(await moduleBytes("wasmgc")).toBeLessThan(plainBytes); // the optimised module
     await page.uncheck("#optimize");
   });
 

@@ -147,7 +147,23 @@ async function fetchProgram(path: string): Promise<string> {
   return await res.text();
 }
 
+let busy = false;
+const runButtons = [...document.querySelectorAll<HTMLButtonElement>("button[data-run]")];
+
+/** Runs `engines` one after another; the run buttons are off meanwhile (the time limit ends a runaway). */
 async function runEngines(engines: readonly RunEngine[]): Promise<void> {
+  if (busy) return;
+  busy = true;
+  for (const b of runButtons) b.disabled = true;
+  try {
+    await runEach(engines);
+  } finally {
+    busy = false;
+    for (const b of runButtons) b.disabled = false;
+  }
+}
+
+async function runEach(engines: readonly RunEngine[]): Promise<void> {
   const args = parseArgs(ui.args.value);
   ui.argsError.hidden = args.ok;
   if (!args.ok) ui.argsError.textContent = `Arguments: ${args.message}`;
@@ -222,7 +238,7 @@ ui.entry.addEventListener("change", () => {
 for (const input of [ui.args, ui.timeout]) input.addEventListener("input", () => (syncPreset(), saveState()));
 ui.optimize.addEventListener("change", () => (saveState(), wat.refresh()));
 document.querySelector("#controls")!.addEventListener("submit", (e) => (e.preventDefault(), void runEngines(RUN_ENGINES)));
-for (const b of document.querySelectorAll<HTMLButtonElement>("button[data-run]")) {
+for (const b of runButtons) {
   const what = b.dataset.run!;
   b.addEventListener("click", () => void runEngines(what === "all" ? RUN_ENGINES : [what as RunEngine]));
 }
