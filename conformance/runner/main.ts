@@ -17,7 +17,7 @@ import { TsRuntimeBackend } from "./ts-backend.ts";
 import { findVectorFiles, isProblem, loadVectorFile, type VectorFile } from "./vector-files.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
-const ALL_BACKENDS = ["ts-runtime", "go-host", "interp", "wasmgc-node", "handle-abi-node", "handle-abi-wazero"] as const;
+const ALL_BACKENDS = ["ts-runtime", "go-host", "interp", "wasmgc-node", "handle-abi-node", "handle-abi-wazero", "wasmgc-chromium", "handle-abi-chromium"] as const;
 
 const HELP = `Usage: npm run conformance -- [options]
 
@@ -55,7 +55,17 @@ Backends:
                answering its vm3 imports (program vectors)
   handle-abi-wazero
                the same module run by the go-host testee under wazero with
-               the Go heap answering the imports (program vectors)`;
+               the Go heap answering the imports (program vectors)
+  wasmgc-chromium
+               the wasmgc-node module run in Debian's chromium (playwright-
+               core; one browser and one page for the whole run) through the
+               browser loader's Web Worker with the vector's time limit
+               (program vectors; OUT_OF_MEMORY ones skipped as on wasmgc-node;
+               every one skipped, with the install command, where chromium is
+               missing; VM3_CHROMIUM names another binary)
+  handle-abi-chromium
+               the handle-ABI module run in the same page, with the
+               TypeScript heap answering its vm3 imports (program vectors)`;
 
 async function main(): Promise<number> {
   let args;
@@ -165,6 +175,19 @@ async function main(): Promise<number> {
         backends.push(new WasmGcNodeBackend({ optimize: true, timeoutMs: timeout * 1000 }));
       } catch (e) {
         failEverything("wasmgc-node", ["program"], `cannot load the WasmGC emitter: ${(e as Error).message}`);
+      }
+    }
+    if (name === "wasmgc-chromium" || name === "handle-abi-chromium") {
+      // One chromium for both (chromium-backends.ts), started at the first vector.
+      try {
+        const { chromiumMissing } = await import("../../compiler3-emit/src/browser/chromium.ts");
+        const missing = chromiumMissing();
+        if (missing !== undefined) progress(`${name}: every program vector skipped: ${missing}`);
+        const { HandleAbiChromiumBackend, WasmGcChromiumBackend } = await import("./chromium-backends.ts");
+        const Chromium = name === "wasmgc-chromium" ? WasmGcChromiumBackend : HandleAbiChromiumBackend;
+        backends.push(new Chromium({ timeoutMs: timeout * 1000 }));
+      } catch (e) {
+        failEverything(name, ["program"], `cannot load the chromium backend: ${(e as Error).message}`);
       }
     }
   }
