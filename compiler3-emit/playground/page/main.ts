@@ -113,9 +113,9 @@ function onTextChange(): void {
   saveState();
 }
 
+/** The "edited" badge and "revert to file" show while a corpus program's text differs from its file. */
 function markEdited(): void {
-  const edited = ui.program.value === "" || currentText() !== fileText;
-  ui.edited.hidden = !edited || ui.program.value === "";
+  ui.edited.hidden = ui.program.value === "" || currentText() === fileText;
   ui.revert.hidden = ui.edited.hidden;
 }
 
@@ -127,7 +127,7 @@ function saveState(): void {
     const hash = await writeHash({
       prog: ui.program.value,
       src: ui.program.value !== "" && text === fileText ? undefined : text,
-      entry: ui.entry.value,
+      entry: wantedEntry, // the choice, even while the text is invalid and the list cannot offer it
       args: ui.args.value.trim(),
       timeoutMs: timeoutMs(),
       optimize: ui.optimize.checked,
@@ -212,23 +212,32 @@ fillPresets();
 markEdited();
 for (const e of RUN_ENGINES) renderRow(rows.get(e)!, e, { kind: "idle" }, undefined);
 
+/** Takes a vector's entry, arguments and (if it sets one) time limit. */
+function applyPreset(p: CorpusPreset): void {
+  wantedEntry = p.entry;
+  if (valid !== undefined) fillEntries(valid.program);
+  ui.args.value = p.args.join(", ");
+  if (p.timeoutMs !== undefined) ui.timeout.value = String(p.timeoutMs);
+  syncPreset();
+  saveState();
+}
+
 ui.program.addEventListener("change", () => {
-  wantedEntry = "";
-  void choose(ui.program.value).then(() => {
+  const path = ui.program.value;
+  void choose(path).then(() => {
     const first = presets()[0];
-    ui.args.value = first === undefined ? "" : first.args.join(", ");
-    saveState();
+    if (first !== undefined) applyPreset(first);
+    else if (path !== "") {
+      wantedEntry = "";
+      ui.args.value = "";
+      saveState();
+    }
   });
 });
 ui.revert.addEventListener("click", () => void choose(ui.program.value));
 ui.preset.addEventListener("change", () => {
   const p = presets()[Number(ui.preset.value)];
-  if (ui.preset.value === "" || p === undefined) return;
-  wantedEntry = p.entry;
-  if (valid !== undefined) fillEntries(valid.program);
-  ui.args.value = p.args.join(", ");
-  if (p.timeoutMs !== undefined) ui.timeout.value = String(p.timeoutMs);
-  saveState();
+  if (ui.preset.value !== "" && p !== undefined) applyPreset(p);
 });
 ui.entry.addEventListener("change", () => {
   wantedEntry = ui.entry.value;
