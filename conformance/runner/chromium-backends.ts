@@ -20,18 +20,15 @@ import { serveStatic, type StaticServer } from "../../compiler3-emit/src/browser
 import { bundleEsm } from "../../compiler3-emit/src/bundle/esbuild.ts";
 import { programToJsonText } from "../../compiler3-emit/src/ir/json-plain.ts";
 import type { Program } from "../../compiler3-emit/src/ir/model.ts";
-import type { RunOutcome } from "../../compiler3-emit/src/run/request.ts";
-import { emitWasmGc } from "../../compiler3-emit/src/wasmgc/emit.ts";
 import type { TesteeRequest, TesteeResponse } from "../protocol/messages.ts";
-import type { ProgramOutcome, ProgramVector } from "../protocol/program-messages.ts";
+import type { ProgramVector } from "../protocol/program-messages.ts";
 import { heapConfig } from "../testee/serve.ts";
 import type { Backend, VectorKind } from "./backend.ts";
 import type { ConformancePage } from "./browser-page/page.ts";
 import { fromWireOutcome, toBase64, type WireEngine, type WireOutcome, type WireRequest } from "./browser-page/wire.ts";
 import { moduleOf } from "./handle-abi-backends.ts";
-import { programOutcome } from "./program-outcome.ts";
-import { OUT_OF_MEMORY_SKIP, wasmGcLimitsRefused } from "./wasmgc-backend.ts";
-import { DEFAULT_PROGRAM_TIMEOUT_MS, programKey } from "./worker-backend.ts";
+import { OUT_OF_MEMORY_SKIP, wasmGcLimitsRefused, wasmGcModuleOf } from "./wasmgc-backend.ts";
+import { DEFAULT_PROGRAM_TIMEOUT_MS, programKey, reported } from "./worker-backend.ts";
 
 const PAGE_ENTRY = fileURLToPath(new URL("./browser-page/page.ts", import.meta.url));
 const WORKER_ENTRY = fileURLToPath(new URL("../../compiler3-emit/src/run/web-worker.ts", import.meta.url));
@@ -94,22 +91,6 @@ async function release(): Promise<void> {
   await (await s.catch(() => undefined))?.close();
 }
 
-/** The program's WasmGC module (-O), emitted once per Program (ProgramCache hands out one Program per file). */
-const wasmGcModules = new WeakMap<Program, Uint8Array | Error>();
-function wasmGcModuleOf(program: Program): Uint8Array {
-  let m = wasmGcModules.get(program);
-  if (m === undefined) {
-    try {
-      m = emitWasmGc(program, { optimize: true });
-    } catch (e) {
-      m = new Error(`cannot compile the program to WasmGC (optimized): ${(e as Error).name}: ${(e as Error).message}`);
-    }
-    wasmGcModules.set(program, m);
-  }
-  if (m instanceof Error) throw m;
-  return m;
-}
-
 // What crosses to the page once per program and module, not once per vector.
 const programJson = new WeakMap<Program, string>();
 const base64 = new WeakMap<Uint8Array, string>();
@@ -152,7 +133,7 @@ class ChromiumBackend implements Backend {
       const refused = wasmGcLimitsRefused(this.name, run.heap);
       if (refused !== undefined) return { program: { error: refused } };
     }
-    const binary = this.#engine === "wasmgc" ? wasmGcModuleOf(run.program) : moduleOf(run.program);
+    const binary = this.#engine === "wasmgc" ? wasmGcModuleOf(run.program, true) : moduleOf(run.program);
     const s = await session();
     if (this.#engine === "wasmgc" && !(s.probes.gc && s.probes.relaxedSimd)) {
       throw new Error(`this chromium does not validate the probes a WasmGC module needs (GC ${s.probes.gc}, relaxed SIMD ${s.probes.relaxedSimd})`);
@@ -173,18 +154,6 @@ class ChromiumBackend implements Backend {
 
   close(): Promise<void> {
     return release();
-  }
-}
-
-/** A RunOutcome as testee.proto's ProgramOutcome, as worker-backend.ts reports the Node backends' runs. */
-function reported(outcome: RunOutcome): ProgramOutcome {
-  switch (outcome.kind) {
-    case "refused":
-      return { error: outcome.message };
-    case "timeout":
-      return { timedOutAfterMs: Math.max(outcome.limitMs, Math.round(outcome.afterMs)) };
-    case "finished":
-      return programOutcome(outcome.result);
   }
 }
 

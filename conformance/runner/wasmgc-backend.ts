@@ -30,17 +30,34 @@ export function wasmGcLimitsRefused(backend: string, heap: { maxHeapBytes?: bigi
   return limits.length > 0 ? `${backend} cannot enforce ${limits.join(" or ")}: the engine owns WasmGC memory (ir.md §8.10)` : undefined;
 }
 
+/** Each program's WasmGC module, -O0 and -O, or why it could not be emitted (kept so every vector of the program fails alike, and it is emitted once per run). */
+const emitted = [new WeakMap<Program, Uint8Array | Error>(), new WeakMap<Program, Uint8Array | Error>()] as const;
+
+/** The program's WasmGC module, emitted once per Program and level (ProgramCache hands out one Program object per file); throws why it cannot be. */
+export function wasmGcModuleOf(program: Program, optimize: boolean): Uint8Array {
+  const cache = emitted[optimize ? 1 : 0];
+  let m = cache.get(program);
+  if (m === undefined) {
+    try {
+      m = emitWasmGc(program, { optimize });
+    } catch (e) {
+      // An EmitError: a program the emitter cannot compile fails every vector of it, with the reason.
+      m = new Error(`cannot compile the program to WasmGC${optimize ? " (optimized)" : ""}: ${describeError(e)}`);
+    }
+    cache.set(program, m);
+  }
+  if (m instanceof Error) throw m;
+  return m;
+}
+
 export class WasmGcNodeBackend implements Backend {
   readonly name = "wasmgc-node";
   readonly kinds: ReadonlySet<VectorKind> = new Set(["program"]);
-  readonly #optimize: boolean;
-  /** The emitted module, or why it could not be emitted (kept so every vector of the program fails alike, and it is emitted once). */
-  readonly #emitted = new WeakMap<Program, Uint8Array | Error>();
   readonly #runs: WorkerRuns;
 
   constructor(options: WasmGcBackendOptions = {}) {
-    this.#optimize = options.optimize ?? true;
-    this.#runs = new WorkerRuns("wasmgc", (p) => this.#emit(p), options.timeoutMs);
+    const optimize = options.optimize ?? true;
+    this.#runs = new WorkerRuns("wasmgc", (p) => wasmGcModuleOf(p, optimize), options.timeoutMs);
   }
 
   skipProgram(vector: ProgramVector): string | undefined {
@@ -51,21 +68,6 @@ export class WasmGcNodeBackend implements Backend {
     const refused = wasmGcLimitsRefused(this.name, request.program?.heap);
     if (refused !== undefined) return { program: { error: refused } };
     return this.#runs.serve(request, this.name);
-  }
-
-  #emit(program: Program): Uint8Array {
-    let emitted = this.#emitted.get(program);
-    if (emitted === undefined) {
-      try {
-        emitted = emitWasmGc(program, { optimize: this.#optimize });
-      } catch (e) {
-        // An EmitError: a program the emitter cannot compile fails every vector of it, with the reason.
-        emitted = new Error(`cannot compile the program to WasmGC${this.#optimize ? " (optimized)" : ""}: ${describeError(e)}`);
-      }
-      this.#emitted.set(program, emitted);
-    }
-    if (emitted instanceof Error) throw emitted;
-    return emitted;
   }
 
   close(): Promise<void> {

@@ -66,8 +66,8 @@ export class WorkerRuns {
   }
 }
 
-/** A RunOutcome as testee.proto's ProgramOutcome: ir.md §8.9's usage errors in `error`, a timeout as timed_out_after_ms. */
-function reported(outcome: RunOutcome): ProgramOutcome {
+/** A RunOutcome as testee.proto's ProgramOutcome: ir.md §8.9's usage errors in `error`, a timeout as timed_out_after_ms (also the chromium backends'). */
+export function reported(outcome: RunOutcome): ProgramOutcome {
   switch (outcome.kind) {
     case "refused":
       return { error: outcome.message };
