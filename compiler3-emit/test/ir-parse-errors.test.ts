@@ -35,6 +35,8 @@ describe("parse errors", () => {
     ["missing ID", `entry @f\nfunc f() -> i64 {\nb0:\n  v1 = const.i64 1\n  return v1\n}`,
       "fib.ir:6:1: func f: missing value v0 (IDs 0..1 must all be defined)"],
     ["leading zero", `entry @f\nfunc f() -> i64 {\nb0:\n  v01 = const.i64 1\n}`, 'fib.ir:4:3: func f: b0: expected a value ID (vN), got "v01"'],
+    ["bad character after a call to a later function: the character, not @g", `entry @f\nfunc f() -> i64 {\nb0:\n  v0 = call.i64 @g() %% x\n  return v0\n}\nfunc g() -> i64 {\nb0:\n  v0 = const.i64 1\n  return v0\n}`,
+      'fib.ir:4:22: func f: b0: v0: unexpected character "%"'],
     ["undefined function", `entry @f\nfunc f() -> i64 {\nb0:\n  v0 = call.i64 @g()\n  return v0\n}`,
       "fib.ir:4:18: func f: b0: v0: undefined function @g"],
     ["undefined struct", `entry @f\nfunc f() -> i64 {\nb0:\n  v0 = null.struct<S>\n  return v0\n}`,

@@ -51,6 +51,8 @@ class Parser {
   private func: string | undefined;
   private block: number | undefined;
   private value: number | undefined;
+  /** The token the lexer stopped at, when it could not read a character (prescan). */
+  private lexError: Token | undefined;
   /** Resolved after every declaration has been read (fields of later structs). */
   private readonly late: Array<() => void> = [];
 
@@ -88,16 +90,30 @@ class Parser {
     return { program: { functions: this.functions, entry, structs: this.structs }, sourceMap: this.map };
   }
 
-  /** Structs and functions are referenced before they are declared: collect their names first. */
+  /**
+   * Structs and functions are referenced before they are declared: collect
+   * their names first. The lexer stops at the first character it cannot
+   * read, so no name after it is known: a name that looks undeclared before
+   * then reports that character instead (unknownName).
+   */
   private prescan(): void {
     for (let k = 0; k + 1 < this.toks.length; k++) {
       const t = this.toks[k]!;
       const n = this.toks[k + 1]!;
-      if (t.kind === "error") break;
+      if (t.kind === "error") {
+        this.lexError = t;
+        break;
+      }
       if (t.kind !== "word" || n.kind !== "word") continue;
       const table = t.text === "struct" ? this.structIds : t.text === "func" ? this.funcIds : undefined;
       if (table !== undefined && !table.has(n.text)) table.set(n.text, table.size);
     }
+  }
+
+  /** An undeclared name — unless the text ends early at a character the lexer could not read, which is then the error. */
+  private unknownName(t: Token, message: string): never {
+    if (this.lexError !== undefined) this.fail(this.lexError, this.lexError.text);
+    this.fail(t, message);
   }
 
   private parseStruct(): void {
@@ -387,7 +403,7 @@ class Parser {
         const ct = this.peek();
         const callee = this.name("function");
         const index = this.funcIds.get(callee);
-        if (index === undefined) this.fail(ct, `undefined function @${callee}`);
+        if (index === undefined) this.unknownName(ct, `undefined function @${callee}`);
         this.expectPunct("(");
         const args: number[] = [];
         if (!this.isPunct(this.peek(), ")")) {
@@ -503,7 +519,7 @@ class Parser {
 
   private structRef(name: string, t: Token): number {
     const s = this.structIds.get(name);
-    if (s === undefined) this.fail(t, `undefined struct ${name}`);
+    if (s === undefined) this.unknownName(t, `undefined struct ${name}`);
     return s;
   }
 
