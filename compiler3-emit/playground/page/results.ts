@@ -2,7 +2,7 @@
 // code and name), the run's time, the module's size and the heap counters,
 // and whether it matches the chosen vector's expected value.
 
-import { formatF64 } from "../../src/ir/literals.ts";
+import { resultText } from "../../src/run/result-text.ts";
 import type { RunEngine, RunOutcome } from "../../src/run/request.ts";
 
 export const ENGINE_LABELS: Readonly<Record<RunEngine, string>> = {
@@ -24,18 +24,8 @@ export function outcomeText(outcome: RunOutcome): string {
   const r = outcome.result;
   if (r.kind === "trap") return `trap ${r.name}`;
   const v = r.value;
-  switch (v.type) {
-    case "i64":
-      return String(v.i64);
-    case "f64":
-      return formatF64(Number.isNaN(v.f64) ? 0x7ff8_0000_0000_0000n : BigInt.asIntN(64, v.bits));
-    case "bool":
-      return String(v.bool);
-    case "str":
-      return JSON.stringify(v.str);
-    case "unit":
-      return "unit";
-  }
+  if (v.type === "str") return JSON.stringify(v.str);
+  return v.type === "unit" ? "unit" : resultText(v);
 }
 
 const ms = (t: number) => (t < 10 ? `${t.toFixed(2)} ms` : t < 1000 ? `${t.toFixed(1)} ms` : `${(t / 1000).toFixed(2)} s`);

@@ -39,10 +39,10 @@
  */
 
 import { programFromPlain } from "../ir/json-plain.ts";
-import { formatF64 } from "../ir/literals.ts";
 import type { Program } from "../ir/model.ts";
 import { isEntryShaped } from "../ir/entry.ts";
 import type { RunOutcome } from "../run/request.ts";
+import { resultText } from "../run/result-text.ts";
 import type { TimedRunner } from "../run/timed-runner.ts";
 import { webRunner } from "../run/web-runner.ts";
 import { PROBES, runProbes, type ProbeName, type ProbeResults } from "./probes.ts";
@@ -176,19 +176,7 @@ export function formatOutcome(outcome: RunOutcome): string {
     case "finished": {
       const r = outcome.result;
       if (r.kind === "trap") return `trap ${r.name} (code ${r.code})`;
-      const v = r.value;
-      switch (v.type) {
-        case "i64":
-          return String(v.i64);
-        case "f64":
-          return formatF64(Number.isNaN(v.f64) ? 0x7ff8_0000_0000_0000n : BigInt.asIntN(64, v.bits));
-        case "bool":
-          return String(v.bool);
-        case "str":
-          return v.str;
-        case "unit":
-          return "(unit)";
-      }
+      return r.value.type === "unit" ? "(unit)" : resultText(r.value);
     }
   }
 }

@@ -1,7 +1,8 @@
 // `vm3 run PROG [--backend interp|wasmgc|handle-abi] [--entry NAME] [-O0] [--timeout SEC] [-- ARGS…]`:
 // runs one entry of a valid program and prints its result as ir.md §8.9
 // reports results, or the trap.
-import { formatF64, parseInt64 } from "../ir/literals.ts";
+import { parseInt64 } from "../ir/literals.ts";
+import { resultText } from "../run/result-text.ts";
 import { type Func, type Program, resultType, Type } from "../ir/model.ts";
 import { typeText } from "../ir/types.ts";
 import { type RunResult, RunUsageError, runProgram } from "../../../ts-runtime/src/interp/run.ts";
@@ -150,24 +151,8 @@ uncompilable program, 2 usage error (including a bad or missing argument).
       io.err(`trap ${result.name} (code ${result.code})${site === "" ? "" : ` at ${site}`}\n`);
       return Exit.ERROR;
     }
-    const v = result.value;
-    switch (v.type) {
-      case "i64":
-        io.out(`${v.i64}\n`);
-        break;
-      case "f64":
-        // §8.9: the bit pattern, every NaN the canonical one; formatF64 prints it as ir-text.md's literal.
-        io.out(`${formatF64(Number.isNaN(v.f64) ? 0x7ff8_0000_0000_0000n : BigInt.asIntN(64, v.bits))}\n`);
-        break;
-      case "bool":
-        io.out(`${v.bool}\n`);
-        break;
-      case "str":
-        io.out(`${v.str}\n`);
-        break;
-      case "unit":
-        break;
-    }
+    // §8.9: a unit result prints nothing, not even the newline.
+    if (result.value.type !== "unit") io.out(`${resultText(result.value)}\n`);
     return Exit.OK;
   },
 };
