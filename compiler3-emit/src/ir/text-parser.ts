@@ -249,12 +249,12 @@ class Parser {
         continue;
       }
       src.terms[id] = pos(t);
-      block.term = this.parseTerm(t, refValue, refBlock);
+      block.term = this.parseTerm(t, refValue, refBlock, f.result);
       return;
     }
   }
 
-  private parseTerm(t: Token, refValue: (tok: Token, id: number) => void, refBlock: (tok: Token, id: number) => void): Terminator {
+  private parseTerm(t: Token, refValue: (tok: Token, id: number) => void, refBlock: (tok: Token, id: number) => void, result: Type): Terminator {
     const term = emptyTerminator();
     const blockRef = (): number => {
       const bt = this.peek();
@@ -284,6 +284,9 @@ class Parser {
       this.next();
       term.kind = TermKind.RETURN;
       if (isVid(this.peek())) term.value = valueRef();
+      // The proto stores a bare return as value 0, which is also v0: only
+      // the text can tell them apart (ir-text.md, Terminators).
+      else if (result !== Type.UNIT) this.fail(t, `return without a value in a function whose result is not unit (write return vN)`);
     } else if (this.isWord(t, "unreachable")) {
       this.next();
       term.kind = TermKind.UNREACHABLE;
