@@ -3,9 +3,9 @@
 // and wasmgc-node (the slow, large-n vectors are left to `npm run
 // conformance`), and the runner's handling of skips, usage errors and a
 // backend that throws.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { TesteeRequest, TesteeResponse } from "../protocol/messages.ts";
@@ -62,16 +62,36 @@ describe("program vectors on interp and wasmgc-node", () => {
   });
 });
 
-/** A vector file of made-up vectors in a temp dir; their `program` paths are absolute, so they resolve from anywhere. */
-function madeUp(programs: object[]): Extract<VectorFile, { kind: "program" }> {
+/** A vector file of made-up vectors in a temp dir beside a copy of fib_rec.ir (FIB): programs are named relative to the vector file, below its folder. */
+function madeUp(programs: object[], extra: Record<string, string> = {}): Extract<VectorFile, { kind: "program" }> {
   const dir = mkdtempSync(join(tmpdir(), "vm3-prog-"));
+  writeFileSync(join(dir, FIB), readFileSync(join(PROGRAMS, "corpus/fib_rec.ir")));
+  for (const [name, text] of Object.entries(extra)) writeFileSync(join(dir, name), text);
   const path = join(dir, "made-up.json");
   writeFileSync(path, JSON.stringify({ suite: "made-up", programs }));
   return programFile(path);
 }
-const FIB = join(PROGRAMS, "corpus/fib_rec.ir");
+const FIB = "fib_rec.ir";
 
 describe("the runner's program path", () => {
+  it("reads programs only from below the vector file's folder", async () => {
+    const outside = join(PROGRAMS, "corpus/fib_rec.ir");
+    const file = madeUp([
+      { name: "up", program: "../../etc/passwd", args: [1], expect: { i64: 1 } },
+      { name: "absolute", program: outside, args: [1], expect: { i64: 1 } },
+      { name: "link", program: "link.ir", args: [1], expect: { i64: 1 } },
+      { name: "inside", program: FIB, args: [10], expect: { i64: 55 } },
+    ]);
+    symlinkSync(outside, join(dirname(file.absolutePath), "link.ir"));
+    const cases = await run(file, [new InterpBackend()]);
+    expect(cases.map((c) => [c.name, c.status, c.detail.replace(/ to \/.*/, " to …")])).toEqual([
+      ["up", "failed", 'program path "../../etc/passwd" leaves the vector file\'s folder (conformance.md §6.5: a relative path below it)'],
+      ["absolute", "failed", `program path ${JSON.stringify(outside)} leaves the vector file's folder (conformance.md §6.5: a relative path below it)`],
+      ["link", "failed", 'program path "link.ir" leaves the vector file\'s folder (conformance.md §6.5: a relative path below it): it is a link to …'],
+      ["inside", "passed", ""],
+    ]);
+  });
+
   it("skips OUT_OF_MEMORY vectors on wasmgc-node with the reason, and still runs them on interp", async () => {
     const file = madeUp([{ name: "oom", program: FIB, args: [3], expect: { trap: "OUT_OF_MEMORY" } }]);
     const cases = await run(file, [new InterpBackend(), new WasmGcNodeBackend()]);
@@ -118,15 +138,14 @@ describe("the runner's program path", () => {
       serve: async () => ({ program: { trap: "DIVIDE_BY_ZERO", trapSite: "func elsewhere" } }),
       close: async () => {},
     };
-    const file = madeUp([{ name: "div0", program: join(PROGRAMS, "traps/divide_by_zero.ir"), args: [0], expect: { trap: "DIVIDE_BY_ZERO" } }]);
+    const div = readFileSync(join(PROGRAMS, "traps/divide_by_zero.ir"), "utf8");
+    const file = madeUp([{ name: "div0", program: "div.ir", args: [0], expect: { trap: "DIVIDE_BY_ZERO" } }], { "div.ir": div });
     const cases = await run(file, [new InterpBackend(), other]);
     expect(cases.map((c) => c.status)).toEqual(["passed", "passed"]);
   });
 
   it("fails a backend that passes but observes something else than the first (a NaN that is not canonical)", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "vm3-nan-"));
-    const nan = join(dir, "nan.ir");
-    writeFileSync(nan, "entry @main\n\nfunc main() -> f64 {\nb0:\n  v0 = const.f64 nan\n  return v0\n}\n");
+    const nan = "entry @main\n\nfunc main() -> f64 {\nb0:\n  v0 = const.f64 nan\n  return v0\n}\n";
     // ir.md §8.9 reports every NaN as the canonical one; this fake does not.
     const payload: Backend = {
       name: "payload-nan",
@@ -134,7 +153,7 @@ describe("the runner's program path", () => {
       serve: async () => ({ program: { f64Bits: 0x7ff8_0000_0000_0001n } }),
       close: async () => {},
     };
-    const file = madeUp([{ name: "nan", program: nan, expect: { f64: "NaN" } }]);
+    const file = madeUp([{ name: "nan", program: "nan.ir", expect: { f64: "NaN" } }], { "nan.ir": nan });
     const cases = await run(file, [new InterpBackend(), payload]);
     expect(cases.map((c) => [c.backend, c.status, c.detail])).toEqual([
       ["interp", "passed", ""],
