@@ -10,7 +10,7 @@ import { tally, type CaseResult } from "./cases.ts";
 import { buildGoTestee } from "./go-testee.ts";
 import { InterpBackend } from "./interp-backend.ts";
 import { formatFailures, formatMatrix } from "./matrix.ts";
-import { ProcessBackend } from "./process-backend.ts";
+import { killTestees, ProcessBackend } from "./process-backend.ts";
 import { ProgramCache } from "./program-files.ts";
 import { runFile } from "./run.ts";
 import { TsRuntimeBackend } from "./ts-backend.ts";
@@ -220,4 +220,25 @@ async function main(): Promise<number> {
   return failed > 0 || cases.length === 0 ? 1 : 0;
 }
 
+// An interrupted or crashing runner must not leave a testee running a guest
+// (a looping one burns a core until its request times out): end them all.
+// Node's exit code for a signal is 128 + its number.
+process.on("exit", killTestees);
+for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
+  process.on(signal, () => {
+    process.stderr.write(`conformance: ${signal}: ending the testees\n`);
+    killTestees();
+    process.exit(code);
+  });
+}
+// `kill -TERM` of the npm that started the runner does not reach the runner
+// (npm does not forward it): when the parent is gone, end as if signalled.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) {
+    process.stderr.write("conformance: the parent process is gone: ending the testees\n");
+    killTestees();
+    process.exit(129);
+  }
+}, 500).unref();
 process.exitCode = await main();

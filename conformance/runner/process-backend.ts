@@ -8,6 +8,15 @@ import { decodeMessage, encodeMessage } from "../protocol/wire.ts";
 import type { Backend, VectorKind } from "./backend.ts";
 
 const STDERR_TAIL = 2000;
+
+/** Every testee process alive now, so the runner can end them when it is interrupted or crashes (killTestees). */
+const running = new Set<ChildProcess>();
+
+/** SIGKILLs every testee process still running: synchronous, so it also works in an `exit` handler. */
+export function killTestees(): void {
+  for (const child of running) child.kill("SIGKILL");
+  running.clear();
+}
 const MAX_FRAME = 256 * 1024 * 1024;
 
 interface Pending {
@@ -74,6 +83,7 @@ export class ProcessBackend implements Backend {
     this.stderrTail = "";
     const child = spawn(this.command, this.args, { stdio: ["pipe", "pipe", "pipe"] });
     this.child = child;
+    running.add(child);
     child.stdout!.on("data", (chunk: Buffer) => this.onData(chunk));
     child.stderr!.on("data", (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString("utf8")).slice(-STDERR_TAIL);
@@ -81,6 +91,7 @@ export class ProcessBackend implements Backend {
     child.stdin!.on("error", () => {}); // reported through "exit"
     child.on("error", (e) => this.fail(new Error(`cannot run ${this.command}: ${e.message}`)));
     child.on("exit", (code, signal) => {
+      running.delete(child);
       if (this.child === child) {
         this.child = undefined;
         this.fail(new Error(`testee exited (${signal ?? `status ${code}`})`), false);
