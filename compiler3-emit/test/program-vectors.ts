@@ -13,17 +13,33 @@ export interface Vector {
   expect: Record<string, string | number | boolean>;
   /** The vector's time limit (embedding.md §7.2); set where `expect` is `{timeout: true}`. */
   timeoutMs?: number;
+  /** Needs ir.md §8.8's depth with wide frames: run in a worker with its large stack. */
+  needsLargeStack?: boolean;
 }
 
-/** Runs a vector that must never finish in a worker with its time limit (embedding.md §7.2); → the outcome's kind. */
-export async function timedOutcome(engine: RunEngine, program: Program, binary: Uint8Array | undefined, v: Vector): Promise<RunOutcome["kind"]> {
+/**
+ * Runs a vector in a worker thread (embedding.md §7.2): the vectors that
+ * must never finish (ended at their timeoutMs) and those that need ir.md
+ * §8.8's depth with wide frames (the worker's stack, not the test thread's).
+ */
+export async function workerOutcome(engine: RunEngine, program: Program, binary: Uint8Array | undefined, v: Vector): Promise<RunOutcome> {
   const runner = nodeRunner();
   try {
     const request = { engine, key: v.program, program, entry: v.entry ?? "", args: (v.args ?? []).map((a) => BigInt(a)), heap: { variant: "auto" as const } };
-    return (await runner.run(binary === undefined ? request : { ...request, binary }, v.timeoutMs!)).kind;
+    return await runner.run(binary === undefined ? request : { ...request, binary }, v.timeoutMs ?? 120_000);
   } finally {
     runner.close();
   }
+}
+
+/** Whether a vector runs in a worker (workerOutcome) rather than in the test's thread. */
+export const inWorker = (v: Vector): boolean => v.expect.timeout === true || v.needsLargeStack === true;
+
+/** What a worker run shows, in the vectors' terms: `shown` of a finished run, `{timeout: true}`, or the refusal. */
+export function shownOutcome(o: RunOutcome): Record<string, string | boolean> {
+  if (o.kind === "timeout") return { timeout: true };
+  if (o.kind === "refused") return { refused: o.message };
+  return shown(o.result);
 }
 
 /** What a run shows, in the vectors' terms (conformance.md §6.5). */

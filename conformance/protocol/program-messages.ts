@@ -26,6 +26,8 @@ export interface ProgramVector {
   expect?: ProgramExpect;
   /** The run's time limit in ms; absent or 0: the runner's (--timeout). */
   timeoutMs?: number;
+  /** Needs more stack than a browser worker has (embedding.md §7.3): the chromium backends skip it. */
+  needsLargeStack?: boolean;
 }
 
 export interface ProgramVectorFile {

@@ -100,6 +100,9 @@ function memo<K extends object, V>(map: WeakMap<K, V>, key: K, make: (k: K) => V
   return v;
 }
 
+export const LARGE_STACK_SKIP =
+  "needs more stack than a browser's Web Worker has (its stack cannot be sized by the page: wide frames overflow below 1,000 deep in Chromium 156; embedding.md §7.3)";
+
 export interface ChromiumBackendOptions {
   /** The time limit of a vector without timeout_ms (default the runner's, 300 s). */
   timeoutMs?: number;
@@ -123,6 +126,7 @@ class ChromiumBackend implements Backend {
     if (this.#missing !== undefined) return this.#missing;
     // Like wasmgc-node: the engine owns WasmGC memory and accounts no bytes (ir.md §8.10).
     if (this.#engine === "wasmgc" && vector.expect?.trap === "OUT_OF_MEMORY") return OUT_OF_MEMORY_SKIP;
+    if (vector.needsLargeStack) return LARGE_STACK_SKIP;
     return undefined;
   }
 

@@ -230,9 +230,13 @@ type ProgramVector struct {
 	Expect *ProgramExpect `protobuf:"bytes,6,opt,name=expect,proto3" json:"expect,omitempty"`
 	// The run's time limit in milliseconds (embedding.md §7.2); 0: the
 	// runner's own (--timeout). A vector that expects timeout sets one.
-	TimeoutMs     uint32 `protobuf:"varint,7,opt,name=timeout_ms,json=timeoutMs,proto3" json:"timeout_ms,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	TimeoutMs uint32 `protobuf:"varint,7,opt,name=timeout_ms,json=timeoutMs,proto3" json:"timeout_ms,omitempty"`
+	// The run needs more machine stack than a host that cannot size its
+	// threads' stacks gives (a browser's Web Worker, embedding.md §7.3): such
+	// backends skip it with the reason. ir.md §8.8's depth holds on the others.
+	NeedsLargeStack bool `protobuf:"varint,8,opt,name=needs_large_stack,json=needsLargeStack,proto3" json:"needs_large_stack,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *ProgramVector) Reset() {
@@ -314,6 +318,13 @@ func (x *ProgramVector) GetTimeoutMs() uint32 {
 	return 0
 }
 
+func (x *ProgramVector) GetNeedsLargeStack() bool {
+	if x != nil {
+		return x.NeedsLargeStack
+	}
+	return false
+}
+
 type ProgramVectorFile struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The suite name the matrix shows.
@@ -381,7 +392,7 @@ const file_vm3_v1_program_proto_rawDesc = "" +
 	"\x04unit\x18\x06 \x01(\bH\x00R\x04unit\x12&\n" +
 	"\x04trap\x18\a \x01(\x0e2\x10.vm3.v1.TrapCodeH\x00R\x04trap\x12\x1a\n" +
 	"\atimeout\x18\b \x01(\bH\x00R\atimeoutB\t\n" +
-	"\aoutcome\"\xd7\x01\n" +
+	"\aoutcome\"\x83\x02\n" +
 	"\rProgramVector\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12 \n" +
 	"\vdescription\x18\x02 \x01(\tR\vdescription\x12\x18\n" +
@@ -390,7 +401,8 @@ const file_vm3_v1_program_proto_rawDesc = "" +
 	"\x04args\x18\x05 \x03(\x03R\x04args\x12-\n" +
 	"\x06expect\x18\x06 \x01(\v2\x15.vm3.v1.ProgramExpectR\x06expect\x12\x1d\n" +
 	"\n" +
-	"timeout_ms\x18\a \x01(\rR\ttimeoutMs\"\\\n" +
+	"timeout_ms\x18\a \x01(\rR\ttimeoutMs\x12*\n" +
+	"\x11needs_large_stack\x18\b \x01(\bR\x0fneedsLargeStack\"\\\n" +
 	"\x11ProgramVectorFile\x12\x14\n" +
 	"\x05suite\x18\x01 \x01(\tR\x05suite\x121\n" +
 	"\bprograms\x18\x02 \x03(\v2\x15.vm3.v1.ProgramVectorR\bprogramsB)Z'github.com/vm3-bridge/vm3/go-host/vm3pbb\x06proto3"

@@ -21,6 +21,7 @@ interface Vector {
   args?: (string | number)[];
   expect: Record<string, unknown>;
   timeoutMs?: number;
+  needsLargeStack?: boolean;
 }
 
 /** Vectors that take more than ~0.3 s each in this interpreter (measured); run with VM3_INTERP_ALL=1. */

@@ -5,11 +5,11 @@ import { parseInt64 } from "../ir/literals.ts";
 import { resultText } from "../run/result-text.ts";
 import { type Func, type Program, resultType, Type } from "../ir/model.ts";
 import { typeText } from "../ir/types.ts";
-import { type RunResult, RunUsageError, runProgram } from "../../../ts-runtime/src/interp/run.ts";
+import { type RunResult, RunUsageError } from "../../../ts-runtime/src/interp/run.ts";
 import type { Command } from "./io.ts";
 import { Exit, isHelp, usageError } from "./io.ts";
 import { readValidProgram } from "./read-program.ts";
-import { compileForCli, emitForCli, type Target } from "./targets.ts";
+import { emitForCli } from "./targets.ts";
 import type { RunOutcome } from "../run/request.ts";
 
 const BACKENDS = ["interp", "wasmgc", "handle-abi"] as const;
@@ -47,9 +47,10 @@ value) when the backend knows it, and exits 1.
                      types above (ir.md §8.9)
   -O0                with a compiled backend: skip binaryen's optimiser
   --timeout SEC      end the run after SEC seconds (a decimal, e.g. 0.5):
-                     it runs in a worker thread, which is terminated at the
-                     limit (embedding.md §7.2); prints "timeout after N ms"
-                     on stderr and exits 1. Without it the run has no limit.
+                     the worker thread every run happens in is terminated
+                     at the limit (embedding.md §7.2); prints "timeout after
+                     N ms" on stderr and exits 1. Without it the run has no
+                     limit.
 ARGS after '--' are always arguments; before it, a negative number such as
 -5 is an argument too.
 
@@ -126,19 +127,16 @@ uncompilable program, 2 usage error (including a bad or missing argument).
         binary = await emitForCli(io, file, program, optimize, backend);
         if (binary === undefined) return Exit.ERROR;
       }
-      if (timeoutMs !== undefined) {
-        const outcome = await runWithTimeout(program, backend, binary, name, values, timeoutMs);
-        if (outcome.kind === "timeout") {
-          io.err(`timeout after ${Math.round(outcome.afterMs)} ms (limit ${outcome.limitMs} ms)\n`);
-          return Exit.ERROR;
-        }
-        if (outcome.kind === "refused") throw new RunUsageError(outcome.message);
-        result = outcome.result;
-      } else if (binary === undefined) {
-        result = runProgram(program, { entry: name, args: values });
-      } else {
-        result = (await compileForCli(binary, program, backend as Target)).run(name, values);
+      // Always in a worker thread: its stack gives ir.md §8.8's depth with
+      // wide frames (Node's main thread has under 1 MiB), and it is what a
+      // time limit terminates (embedding.md §7.2).
+      const outcome = await runInWorker(program, backend, binary, name, values, timeoutMs ?? NO_LIMIT_MS);
+      if (outcome.kind === "timeout") {
+        io.err(`timeout after ${Math.round(outcome.afterMs)} ms (limit ${outcome.limitMs} ms)\n`);
+        return Exit.ERROR;
       }
+      if (outcome.kind === "refused") throw new RunUsageError(outcome.message);
+      result = outcome.result;
     } catch (e) {
       // Checked above; a backend's own refusal (ir.md §8.9) is still a usage error.
       if (e instanceof RunUsageError) return usageError(io, this, e.message);
@@ -178,8 +176,11 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
+/** The largest timer delay (2^31 - 1 ms, about 24.8 days): a run without --timeout. */
+const NO_LIMIT_MS = 2 ** 31 - 1;
+
 /** One run in a worker thread that the limit terminates (embedding.md §7.2). */
-async function runWithTimeout(program: Program, backend: Backend, binary: Uint8Array | undefined, entry: string, args: bigint[], limitMs: number): Promise<RunOutcome> {
+async function runInWorker(program: Program, backend: Backend, binary: Uint8Array | undefined, entry: string, args: bigint[], limitMs: number): Promise<RunOutcome> {
   const { nodeRunner } = await import("../run/node-runner.ts");
   const runner = nodeRunner();
   try {

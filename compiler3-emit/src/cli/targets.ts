@@ -3,8 +3,6 @@
 // command needs it: it loads binaryen.js (about 0.4 s), which `vm3
 // validate`, `vm3 fmt` and interpreter runs should not pay for.
 import type { Program } from "../ir/model.ts";
-import type { WasmGcProgram } from "../wasmgc/run.ts";
-import type { HandleAbiProgram } from "../../../ts-runtime/src/abi-host/index.ts";
 import type { CliIo } from "./io.ts";
 
 export const TARGETS = ["wasmgc", "handle-abi"] as const;
@@ -39,14 +37,4 @@ export async function emitForCli(io: CliIo, file: string, program: Program, opti
     }
     throw e;
   }
-}
-
-/** Compiles an emitted module once, for runs in this engine (fresh instance, and for the handle ABI a fresh AUTO heap, per run). */
-export async function compileForCli(binary: Uint8Array, program: Program, target: Target = "wasmgc"): Promise<WasmGcProgram | HandleAbiProgram> {
-  if (target === "handle-abi") {
-    const { HandleAbiProgram } = await import("../../../ts-runtime/src/abi-host/index.ts");
-    return HandleAbiProgram.compile(binary, program);
-  }
-  const { WasmGcProgram } = await import("../wasmgc/run.ts");
-  return WasmGcProgram.compile(binary, program);
 }
