@@ -138,3 +138,20 @@ describe("WasmGC target properties", () => {
     expect(() => emitWasmGc(p)).toThrow(/func f: string 0/);
   });
 });
+
+test("an engine allocation failure (V8: 'requested new array is too large') is the trap OUT_OF_MEMORY, not an exception", async () => {
+  const bomb = program(`entry @push_forever
+func push_forever(v0: i64) -> i64 {
+b0:
+  v1 = newf64array
+  v2 = const.f64 1.5
+  jump b1
+b1:
+  v3 = f64arr.push.f64 v1, v2
+  jump b1
+}
+`);
+  // In a worker, as every Node run is: the arrays the doubling makes before V8 refuses stay off the test thread's heap.
+  const out = await workerOutcome("wasmgc", bomb, emitWasmGc(bomb, { optimize: true }), { name: "bomb", program: "bomb", args: [0], expect: {}, timeoutMs: 120_000 });
+  expect(out).toMatchObject({ kind: "finished", result: { kind: "trap", name: "OUT_OF_MEMORY" } });
+});

@@ -140,7 +140,9 @@ uncompilable program, 2 usage error (including a bad or missing argument).
     } catch (e) {
       // Checked above; a backend's own refusal (ir.md §8.9) is still a usage error.
       if (e instanceof RunUsageError) return usageError(io, this, e.message);
-      throw e;
+      // The worker failed (an engine error that is no program outcome, a dead worker): one line, no stack.
+      io.err(`vm3 run: ${file}: the ${backend} run failed: ${(e as Error).message}\n`);
+      return Exit.ERROR;
     }
     if (result.kind === "trap") {
       const site = [result.function === "" ? "" : `func ${result.function}`, result.block < 0 ? "" : `b${result.block}`, result.value < 0 ? "" : `v${result.value}`]

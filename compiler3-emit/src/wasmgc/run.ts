@@ -152,8 +152,21 @@ function trapResult(e: unknown): RunResult {
   } else if (e instanceof RangeError && /call stack/i.test(e.message)) {
     code = TrapCode.STACK_OVERFLOW;
     message = e.message;
+  } else if (isEngineAllocationFailure(e)) {
+    // The engine owns WasmGC memory (ir.md §8.10): its refusal to allocate is
+    // the program running out of memory, whatever limit the engine applies
+    // (wasmgc.md §9: V8 refuses arrays far below 2^31 - 1 elements).
+    code = TrapCode.OUT_OF_MEMORY;
+    message = (e as Error).message;
   } else {
     throw e;
   }
   return { kind: "trap", code: code as TrapCode, name: trapName(code), function: "", block: -1, value: -1, message };
+}
+
+/** V8's allocation failures inside Wasm: `RuntimeError: requested new array is too large`, or an out-of-memory RangeError/RuntimeError. */
+function isEngineAllocationFailure(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  const runtimeError = e.name === "RuntimeError" || e instanceof RangeError;
+  return runtimeError && /requested new array is too large|out of memory|allocation failed/i.test(e.message);
 }
