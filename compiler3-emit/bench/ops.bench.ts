@@ -10,10 +10,14 @@
 // the crossing: the engine's call into the host, the argument checks
 // (cellArg/intArg in TS) and, for an allocating import, the host's
 // peak-live sample. loop_empty(n) is the guest loop with no call; the
-// crossing column subtracts it. Under wazero it is not free: about 30 ns an
-// iteration, which is wazero's WithCloseOnContextDone(true) (set by
-// bridge.Compile for its time limits) checking at every loop back-edge — the
-// same loop in a wazero runtime without that option takes under 1 ns.
+// crossing column subtracts it. Under wazero it is not free: the bridge's
+// default (go-host/bridge Options) builds the runtime with wazero's
+// WithCloseOnContextDone, whose context check at every loop back-edge and
+// call is what lets a deadline stop a guest and keeps a spinning guest from
+// stalling Go's garbage collector (embedding.md §7.2). The "wazero
+// --uninterruptible" column runs the same bytes with the opt-out
+// (Options.Uninterruptible), so the two columns side by side are the
+// default's cost; its crossing column subtracts that run's own loop.
 //
 // Every loop returns its iteration count, checked against n. Medians of
 // ROUNDS rounds (and one warm-up): in Node the import and the direct call
@@ -154,7 +158,9 @@ void sink;
 
 // Go: one process per module entry and per heap operation.
 const go = vm3Go();
-const goSamples = new Map<string, { imp?: number | string; direct?: number | string }>();
+/** imp: the default Options; unint: --uninterruptible; direct: the Go heap operation. */
+type GoSample = { imp?: number | string; unint?: number | string; direct?: number | string };
+const goSamples = new Map<string, GoSample>();
 const timedMs = (lines: GoLine[] | string, check: (l: GoLine) => boolean): number | string => {
   if (typeof lines === "string") return lines;
   const runs = lines.filter((l) => l.run !== undefined);
@@ -164,9 +170,11 @@ const timedMs = (lines: GoLine[] | string, check: (l: GoLine) => boolean): numbe
 };
 if (!("error" in go)) {
   for (const name of ["empty", ...OPS]) {
-    const s: { imp?: number | string; direct?: number | string } = {};
-    const imp = goBench([path, "--entry", `loop_${name}`, "--result", "i64", "--variant", "auto", "--rounds", String(ROUNDS), "--", String(N)]);
-    s.imp = timedMs(imp, (l) => l.result !== undefined && "i64" in l.result && l.result.i64 === String(N));
+    const s: GoSample = {};
+    const loopArgs = [path, "--entry", `loop_${name}`, "--result", "i64", "--variant", "auto", "--rounds", String(ROUNDS)];
+    const okResult = (l: GoLine) => l.result !== undefined && "i64" in l.result && l.result.i64 === String(N);
+    s.imp = timedMs(goBench([...loopArgs, "--", String(N)]), okResult);
+    s.unint = timedMs(goBench([...loopArgs, "--uninterruptible", "--", String(N)]), okResult);
     if (name !== "empty") {
       const direct = goBench(["--heap-op", name, "--variant", "auto", "--rounds", String(ROUNDS), "--", String(N)]);
       s.direct = timedMs(direct, (l) => l.ops === N);
@@ -183,12 +191,23 @@ const fmtNs = (x: number | string | undefined): string =>
 const crossing = (imp: number | string | undefined, direct: number | string | undefined, loop: number | string | undefined): string =>
   typeof imp === "number" && typeof direct === "number" && typeof loop === "number" ? `${(ns(imp) - ns(direct) - ns(loop)).toFixed(1)} ns` : "—";
 for (const [name, s] of goSamples) {
-  for (const x of [s.imp, s.direct]) if (typeof x === "string") notes.push(`Go ${name}: ${x}`);
+  for (const x of [s.imp, s.unint, s.direct]) if (typeof x === "string") notes.push(`Go ${name}: ${x}`);
 }
 
-const header = ["op", "Node import", "TS Heap direct", "Node crossing", "wazero import", "Go Heap direct", "wazero crossing"];
+const header = [
+  "op",
+  "Node import",
+  "TS Heap direct",
+  "Node crossing",
+  "wazero import",
+  "Go Heap direct",
+  "wazero crossing",
+  "wazero --uninterruptible",
+  "its crossing",
+];
 const nodeLoop = median(nodeSamples.get("empty")!.imp);
 const goLoop = goSamples.get("empty")?.imp;
+const goLoopUnint = goSamples.get("empty")?.unint;
 const lines = ["empty", ...OPS].map((name) => {
   const n = nodeSamples.get(name)!;
   const g = goSamples.get(name);
@@ -202,6 +221,8 @@ const lines = ["empty", ...OPS].map((name) => {
     fmtNs(g?.imp),
     fmtNs(g?.direct),
     name === "empty" ? "—" : crossing(g?.imp, g?.direct, goLoop),
+    fmtNs(g?.unint),
+    name === "empty" ? "—" : crossing(g?.unint, g?.direct, goLoopUnint),
   ];
 });
 const widths = header.map((h, c) => Math.max(h.length, ...lines.map((l) => l[c]!.length)));
@@ -214,7 +235,10 @@ console.log(
     `called n times from a JS / Go loop; "crossing" = import - direct - loop alone. list_get/struct_get read field 0 of a list/struct of 4; ` +
     `struct_new(2, 0) drops its Cell, so AUTO collects every 1,024 allocations on both sides. ` +
     `Node: import and direct alternate round by round in this process (fresh instance per run, the call alone timed); ` +
-    `Go: one vm3-go bench process per loop (fresh instance per run, instantiation in its time) and one per heap operation.`,
+    `Go: one vm3-go bench process per loop (fresh instance per run, instantiation in its time) and one per heap operation; ` +
+    `"wazero import" is the bridge's default Options (context checks at loop back-edges and calls, so a deadline stops the guest ` +
+    `and a spinning guest cannot stall Go's GC), "wazero --uninterruptible" the same module with the opt-out: the first row's ` +
+    `difference is the default's cost per loop iteration.`,
 );
 console.log([fmt(header), widths.map((w) => "-".repeat(w)).join("  "), ...lines.map(fmt)].join("\n"));
 if (notes.length > 0) console.log([...new Set(notes)].join("\n"));

@@ -108,7 +108,7 @@ func BenchmarkImport(b *testing.B) {
 					b.Fatal(err)
 				}
 				defer inst.Close(ctx)
-				c := benchTarget(b, inst.Heap(), name)
+				c := benchTarget(b, mustHeap(b, inst), name)
 				stack := []uint64{uint64(c), uint64(b.N)}
 				b.ResetTimer()
 				trap, err := inst.Call(ctx, "loop_"+name, stack)

@@ -27,10 +27,10 @@
 // Every other engine trap (`unreachable`, an out-of-bounds load, integer
 // divide by zero, …) is a bug in the module or its emitter and Run returns
 // it as an error, never as a trap code (§10.4). A Go runtime panic inside a
-// host function (a bridge bug) is an error too. With Options.Interruptible,
-// a context that ends (the wall-clock limit) stops the guest — the runtime
-// is built with WithCloseOnContextDone — and Run returns an error wrapping
-// context.DeadlineExceeded or context.Canceled.
+// host function (a bridge bug) is an error too. A context that ends (the
+// wall-clock limit) stops the guest — the runtime is built with
+// WithCloseOnContextDone unless Options.Uninterruptible — and Run returns an
+// error wrapping context.DeadlineExceeded or context.Canceled.
 //
 // # Engines
 //
@@ -70,13 +70,22 @@ type Options struct {
 	// means DefaultMaxMemoryPages. A module whose memory's minimum exceeds
 	// it does not compile, and memory.grow beyond it fails (returns -1).
 	MaxMemoryPages uint32
-	// Interruptible makes a run stop when its context is done (a deadline or
-	// a cancel): wazero then checks the context at every loop back-edge and
-	// call, which costs about 33 ns per loop iteration on this project's
-	// machine (measured with `npm run bench:ops`: 36.8 ns for an empty guest
-	// loop iteration with it, under 1 ns without). Off by default; set it
-	// when a run needs a wall-clock limit (vm3-go run --timeout does).
-	Interruptible bool
+	// Uninterruptible turns off the stop at a done context, which is on by
+	// default: the runtime is built with wazero's WithCloseOnContextDone, so
+	// the compiled guest checks its context at every loop back-edge and
+	// call, and a run ends when its context's deadline passes or it is
+	// cancelled (embedding.md §7.2).
+	//
+	// The risk of turning it off: without those checks a guest loop that
+	// calls no import is machine code the Go scheduler cannot preempt, so
+	// the next garbage collection's stop-the-world waits for it forever and
+	// the whole Go process freezes, every goroutine included, and no
+	// context can end the run (TestDefaultDoesNotFreezeGC shows both). Set
+	// it only for trusted guests known to terminate, to save the checks'
+	// cost: an empty guest loop iteration took 28.5 ns with them and 1.1 ns
+	// without on this project's machine (`npm run bench:ops` prints both).
+	// A context deadline cannot stop an uninterruptible run.
+	Uninterruptible bool
 }
 
 // DefaultMaxMemoryPages is 256 MiB of guest linear memory: a handle-ABI
@@ -116,7 +125,7 @@ func Compile(ctx context.Context, wasm []byte, opts Options) (*Module, error) {
 	if pages == 0 {
 		pages = DefaultMaxMemoryPages
 	}
-	cfg = cfg.WithCoreFeatures(Features).WithCloseOnContextDone(opts.Interruptible).WithMemoryLimitPages(pages)
+	cfg = cfg.WithCoreFeatures(Features).WithCloseOnContextDone(!opts.Uninterruptible).WithMemoryLimitPages(pages)
 	m := &Module{rt: wazero.NewRuntimeWithConfig(ctx, cfg), engine: engine}
 	fail := func(err error) (*Module, error) {
 		m.rt.Close(ctx)

@@ -191,7 +191,7 @@ func TestTrapSurfacesAsTrapError(t *testing.T) {
 	if tr, err := inst.Call(context.Background(), "list_new", stack); tr != nil || err != nil {
 		t.Fatalf("after a trap: %v %v", tr, err)
 	}
-	if n, err := inst.Heap().ListLen(vm3.Cell(stack[0])); n != 7 || err != nil {
+	if n, err := mustHeap(t, inst).ListLen(vm3.Cell(stack[0])); n != 7 || err != nil {
 		t.Fatalf("list_len %d %v", n, err)
 	}
 }
@@ -238,9 +238,8 @@ func TestCallDepth(t *testing.T) {
 func TestTimeout(t *testing.T) {
 	for _, e := range engines {
 		t.Run(e.name, func(t *testing.T) {
-			opts := e.opts
-			opts.Interruptible = true
-			m := compile(t, valuesModule(), opts)
+			// The default Options stop a run at its deadline.
+			m := compile(t, valuesModule(), e.opts)
 			ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 			defer cancel()
 			start := time.Now()

@@ -325,8 +325,8 @@ func FuzzGuestImports(f *testing.F) {
 			if trap == nil && len(spec.results) == 1 && spec.results[0] == api.ValueTypeI64 {
 				p.cells = append(p.cells, vm3.Cell(stack[0]))
 			}
-			if checkNow(inst.Heap(), trap, step == 63 || len(p.data) == 0) {
-				if err := inst.Heap().CheckInvariants(); err != nil {
+			if heap := mustHeap(t, inst); checkNow(heap, trap, step == 63 || len(p.data) == 0) {
+				if err := heap.CheckInvariants(); err != nil {
 					t.Fatalf("step %d: after %s%x (trap %v): %v", step, spec.name, in, trap, err)
 				}
 			}

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"runtime"
 	"strings"
+	"sync/atomic"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -194,20 +195,31 @@ func (m *Module) entryResult(entry string, nargs int, want ResultType) (ResultTy
 
 // Instance is one instantiation of a Module on its own heap, vm3_init
 // already run. While an Instance is open the Module runs nothing else:
-// Instantiate (and Run) block until it is closed.
+// Instantiate (and Run) block until it is closed. An open Instance is for
+// one goroutine at a time; a closed one may be called from any goroutine,
+// and every method then returns ErrClosed without touching a heap or the
+// Module (which by then may be running another instance on another heap).
 type Instance struct {
-	m    *Module
-	mod  api.Module
-	r    *run
-	open bool
+	m   *Module
+	mod api.Module
+	r   *run
+	// closed is set, once, by Close (or a failed Instantiate) before the
+	// Module's lock is released: a call that sees it unset runs while this
+	// instance still holds the Module.
+	closed atomic.Bool
 }
+
+// ErrClosed is returned by every method of an Instance after its Close: a
+// closed instance's module is gone and the Module's host functions answer
+// another run's heap, so calling it must never run anything.
+var ErrClosed = errors.New("bridge: the instance is closed")
 
 // Instantiate makes a fresh heap from heapCfg, instantiates the module on
 // it and calls vm3_init. If vm3_init traps, the Result carries the trap and
 // the Instance is nil (and already closed).
 func (m *Module) Instantiate(ctx context.Context, heapCfg vm3.Config) (*Instance, Result, error) {
 	m.mu.Lock()
-	inst := &Instance{m: m, r: &run{heap: vm3.NewHeap(heapCfg)}, open: true}
+	inst := &Instance{m: m, r: &run{heap: vm3.NewHeap(heapCfg)}}
 	m.cur = inst.r
 	mod, err := m.rt.InstantiateModule(ctx, m.compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())
 	if err != nil {
@@ -235,11 +247,22 @@ func (m *Module) Instantiate(ctx context.Context, heapCfg vm3.Config) (*Instance
 	return inst, Result{}, nil
 }
 
-// Heap is the instance's heap.
-func (inst *Instance) Heap() *vm3.Heap { return inst.r.heap }
+// Heap is the instance's heap; ErrClosed after Close.
+func (inst *Instance) Heap() (*vm3.Heap, error) {
+	if inst.closed.Load() {
+		return nil, ErrClosed
+	}
+	return inst.r.heap, nil
+}
 
-// PeakLiveSlots is the most slots alive at once so far.
-func (inst *Instance) PeakLiveSlots() uint64 { return inst.r.peak }
+// PeakLiveSlots is the most slots alive at once so far; ErrClosed after
+// Close.
+func (inst *Instance) PeakLiveSlots() (uint64, error) {
+	if inst.closed.Load() {
+		return 0, ErrClosed
+	}
+	return inst.r.peak, nil
+}
 
 func (inst *Instance) result() Result {
 	return Result{PeakLiveSlots: inst.r.peak, Heap: inst.r.heap}
@@ -248,8 +271,12 @@ func (inst *Instance) result() Result {
 // Call calls the exported function name with its parameters in stack (which
 // must be at least as long as the parameter and result counts) and leaves
 // the results in stack. A trap comes back as a *vm3.Trap with a nil error;
-// the heap stays usable, so the instance may be called again.
+// the heap stays usable, so the instance may be called again. After Close
+// it returns ErrClosed and runs nothing.
 func (inst *Instance) Call(ctx context.Context, name string, stack []uint64) (*vm3.Trap, error) {
+	if inst.closed.Load() {
+		return nil, ErrClosed
+	}
 	fn := inst.mod.ExportedFunction(name)
 	if fn == nil {
 		return nil, fmt.Errorf("%w: no exported function %q", ErrEntry, name)
@@ -265,10 +292,11 @@ func (inst *Instance) Call(ctx context.Context, name string, stack []uint64) (*v
 	return nil, nil
 }
 
-// Close releases the instance and lets the Module run again.
+// Close releases the instance and lets the Module run again. Closing a
+// closed instance returns ErrClosed.
 func (inst *Instance) Close(ctx context.Context) error {
-	if !inst.open {
-		return nil
+	if inst.closed.Load() {
+		return ErrClosed
 	}
 	var err error
 	if inst.mod != nil {
@@ -278,8 +306,10 @@ func (inst *Instance) Close(ctx context.Context) error {
 	return err
 }
 
+// release marks the instance closed, then gives the Module back: from the
+// Unlock on, another instance may run, and this one already refuses.
 func (inst *Instance) release() {
-	inst.open = false
+	inst.closed.Store(true)
 	inst.m.cur = nil
 	inst.m.mu.Unlock()
 }

@@ -21,8 +21,10 @@ import (
 // ProgramOutcome.error; an engine trap outside the ABI is an error too.
 // With ProgramRun.timeout_ms the run (instantiation and the entry, not the
 // compilation) is stopped at that limit and answered with
-// timed_out_after_ms (embedding.md §7.2); such modules are compiled
-// interruptible, which costs the others nothing.
+// timed_out_after_ms (embedding.md §7.2). Only such modules are compiled
+// with the bridge's context checks; the others opt out
+// (bridge.Options.Uninterruptible) and do not pay for them: the testee runs
+// one program at a time, so nothing else in it waits on a stalled GC.
 func RunProgram(ctx context.Context, run *vm3pb.ProgramRun) *vm3pb.ProgramOutcome {
 	errorf := func(format string, args ...any) *vm3pb.ProgramOutcome {
 		return &vm3pb.ProgramOutcome{Error: fmt.Sprintf(format, args...)}
@@ -74,7 +76,7 @@ func RunProgram(ctx context.Context, run *vm3pb.ProgramRun) *vm3pb.ProgramOutcom
 var errNoWasm = errors.New("ProgramRun.wasm is empty: the Go testee runs programs only as handle-ABI modules")
 
 // moduleCache keeps the most recent compiled modules by content and by
-// whether they stop at a deadline (bridge.Options.Interruptible): the runner
+// whether they stop at a deadline (not bridge.Options.Uninterruptible): the runner
 // sends the same program's module with every vector of that program.
 type moduleCache struct {
 	mu      sync.Mutex
@@ -104,7 +106,7 @@ func (c *moduleCache) get(ctx context.Context, wasm []byte, interruptible bool) 
 			return e.m, nil
 		}
 	}
-	m, err := bridge.Compile(ctx, wasm, bridge.Options{Interruptible: interruptible})
+	m, err := bridge.Compile(ctx, wasm, bridge.Options{Uninterruptible: !interruptible})
 	if err != nil {
 		return nil, err
 	}

@@ -25,7 +25,7 @@ import (
 const benchUsage = `usage: vm3-go bench MODULE.wasm --entry NAME [--result TYPE] [--program PROG]
                     [--plain-go KERNEL] [--rounds N] [--warmup N]
                     [--variant auto|minimal|stub] [--max-slots N] [--max-bytes N]
-                    [--interpreter] [-- ARGS…]
+                    [--interpreter] [--uninterruptible] [-- ARGS…]
        vm3-go bench --plain-go KERNEL [--rounds N] [--warmup N] [-- N]
        vm3-go bench --heap-op OP [--rounds N] [--warmup N] [--variant V] [-- COUNT]
 
@@ -68,8 +68,8 @@ first, reported with "warmup":true; then --rounds runs (default 5).
   --heap-op OP       time a Go heap operation (see above)
   --rounds N         timed runs (default 5)
   --warmup N         untimed-for-the-median runs before them (default 1)
-  --variant V, --max-slots N, --max-bytes N, --interpreter
-                     as 'vm3-go run'
+  --variant V, --max-slots N, --max-bytes N, --interpreter,
+  --uninterruptible  as 'vm3-go run'
 
 Exit status: 0 every run finished (a trap is a result, not a failure),
 1 failed (invalid module, engine error), 2 usage error.
@@ -117,12 +117,14 @@ func benchCLI(argv []string, stdout, stderr io.Writer) int {
 func parseBench(argv []string) (*benchOptions, error) {
 	o := &benchOptions{moduleFlags: newModuleFlags(), rounds: 5, warmup: 1}
 	positional, err := scanFlags(argv,
-		func(name string) bool { return name == "interpreter" },
+		func(name string) bool { return name == "interpreter" || name == "uninterruptible" },
 		func(name, value string) (bool, error) {
 			var err error
 			switch name {
 			case "interpreter":
 				o.interpreter = true
+			case "uninterruptible":
+				o.uninterruptible = true
 			case "plain-go":
 				if _, ok := goKernels[value]; !ok {
 					err = fmt.Errorf("no such kernel (kernels: binary_trees, lists_fill_sum, n_body, nsieve, mandelbrot)")
@@ -250,7 +252,7 @@ func runBench(o *benchOptions, stdout, stderr io.Writer) int {
 			return fail("%v", err)
 		}
 		t0 := time.Now()
-		m, err = bridge.Compile(ctx, wasm, bridge.Options{Interpreter: o.interpreter})
+		m, err = bridge.Compile(ctx, wasm, o.options())
 		if err != nil {
 			return fail("%s: %v", o.module, err)
 		}

@@ -19,11 +19,19 @@ type moduleFlags struct {
 	resultSet              bool
 	cfg                    vm3.Config
 	interpreter            bool
-	args                   []int64
+	// uninterruptible is --uninterruptible: bridge.Options.Uninterruptible,
+	// the opt-out of the context checks (and of the time limit).
+	uninterruptible bool
+	args            []int64
 }
 
 func newModuleFlags() moduleFlags {
 	return moduleFlags{cfg: vm3.Config{Variant: vm3pb.Variant_AUTO}}
+}
+
+// options is the bridge's Options the flags ask for.
+func (f *moduleFlags) options() bridge.Options {
+	return bridge.Options{Interpreter: f.interpreter, Uninterruptible: f.uninterruptible}
 }
 
 // set applies one of the shared value flags; false when name is not one.

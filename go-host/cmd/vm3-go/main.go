@@ -15,7 +15,8 @@ import (
 
 const usage = `usage: vm3-go run MODULE.wasm [--entry NAME] [--program PROG] [--result TYPE]
                   [--max-slots N] [--max-bytes N] [--timeout DUR]
-                  [--variant auto|minimal|stub] [--interpreter] [--stats] [-- ARGS…]
+                  [--variant auto|minimal|stub] [--interpreter] [--uninterruptible]
+                  [--stats] [-- ARGS…]
 
 Runs the exported function NAME of a handle-ABI module (vm3 emit PROG
 --target handle-abi) on a fresh vm3 heap: vm3_init, then NAME(ARGS…), one
@@ -49,6 +50,12 @@ exits 1.
                      (default none); running out is an error, not a trap
   --interpreter      wazero's interpreter instead of its compiler (its call
                      stack holds only 2,000 frames)
+  --uninterruptible  compile without wazero's context checks at loop
+                     back-edges and calls (about 30 ns an iteration of an
+                     empty guest loop): faster, but a guest loop that calls
+                     no import can then never be stopped and stalls Go's
+                     garbage collector, freezing the process; not with
+                     --timeout
   --stats            print the peak live slots and final heap counters on
                      stderr
 ARGS after '--' are always arguments; before it, a negative number such as
@@ -108,11 +115,13 @@ func usageError(stderr io.Writer, msg string) int {
 func parse(argv []string) (*options, error) {
 	o := &options{moduleFlags: newModuleFlags()}
 	positional, err := scanFlags(argv,
-		func(name string) bool { return name == "interpreter" || name == "stats" },
+		func(name string) bool { return name == "interpreter" || name == "uninterruptible" || name == "stats" },
 		func(name, value string) (bool, error) {
 			switch name {
 			case "interpreter":
 				o.interpreter = true
+			case "uninterruptible":
+				o.uninterruptible = true
 			case "stats":
 				o.stats = true
 			case "timeout":
@@ -132,6 +141,10 @@ func parse(argv []string) (*options, error) {
 	}
 	if len(positional) == 0 {
 		return nil, errors.New("missing MODULE.wasm")
+	}
+	if o.uninterruptible && o.timeout > 0 {
+		// The limit could not stop the guest (bridge.Options.Uninterruptible).
+		return nil, errors.New("--timeout needs the context checks that --uninterruptible turns off")
 	}
 	o.module = positional[0]
 	if err := o.parseArgs(positional[1:]); err != nil {
@@ -157,7 +170,7 @@ func runModule(o *options, stdout, stderr io.Writer) int {
 		return fail("%v", err)
 	}
 	ctx := context.Background()
-	m, err := bridge.Compile(ctx, wasm, bridge.Options{Interpreter: o.interpreter, Interruptible: o.timeout > 0})
+	m, err := bridge.Compile(ctx, wasm, o.options())
 	if err != nil {
 		return fail("%s: %v", o.module, err)
 	}
