@@ -182,12 +182,14 @@ func TestOperationsRoundTrip(t *testing.T) {
 	check(t, h)
 }
 
-// TestDefaultByteLimit: the default max_heap_bytes is 2^32 (arenas.md §2.6),
-// so the longest list is refused without a configured limit.
+// TestDefaultByteLimit: the default max_heap_bytes is 2^28 (arenas.md §2.6,
+// §2.7), so the longest list is refused without a configured limit, and a
+// list that fills the budget exactly leaves room for nothing else.
 func TestDefaultByteLimit(t *testing.T) {
 	h := NewHeap(Config{})
 	unchanged(t, h, vm3pb.TrapCode_OUT_OF_MEMORY, func() error { _, err := h.ListNew(MaxLength); return err })
-	need(t)(h.ListNew((1<<32 - 16) / 8))
+	unchanged(t, h, vm3pb.TrapCode_OUT_OF_MEMORY, func() error { _, err := h.ListNew((1<<28-16)/8 + 1); return err })
+	need(t)(h.ListNew((1<<28 - 16) / 8))
 	unchanged(t, h, vm3pb.TrapCode_OUT_OF_MEMORY, func() error { _, err := h.StructNew(0); return err })
 }
 

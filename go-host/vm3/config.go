@@ -12,7 +12,7 @@ type Config struct {
 	// 0 means 2^32 (arenas.md §2.6); a larger value is 2^32 too, since no
 	// handle can name a slot beyond it.
 	MaxSlotsPerArena uint64
-	// 0 means the default, 2^32 accounted bytes (arenas.md §2.6).
+	// 0 means DefaultMaxHeapBytes (arenas.md §2.6).
 	MaxHeapBytes uint64
 	// AUTO's minimum allocations between collections; 0 means 1024
 	// (collection.md §4.5).
@@ -32,8 +32,16 @@ func ConfigFromProto(m *vm3pb.HeapConfig) Config {
 const (
 	slotSpace            = 1 << 32
 	defaultAutoThreshold = 1024
-	defaultMaxHeapBytes  = 1 << 32
 )
+
+// DefaultMaxHeapBytes is the spec's default byte limit, 2^28 accounted bytes
+// (arenas.md §2.6): with RealBytesFactor it bounds the live Go heap a guest
+// can make to 768 MiB.
+const DefaultMaxHeapBytes = 1 << 28
+
+// RealBytesFactor is arenas.md §2.7's bound for this heap: live Go heap bytes
+// per accounted byte, for any shape of any arena (worst: a 1-byte String).
+const RealBytesFactor = 3
 
 // limits is a Config with its defaults applied.
 type limits struct {
@@ -56,7 +64,7 @@ func (c Config) resolve() limits {
 		l.maxSlots = slotSpace
 	}
 	if l.maxBytes == 0 {
-		l.maxBytes = defaultMaxHeapBytes
+		l.maxBytes = DefaultMaxHeapBytes
 	}
 	if l.autoMin == 0 {
 		l.autoMin = defaultAutoThreshold

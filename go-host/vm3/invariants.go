@@ -142,7 +142,8 @@ func (a *arena) checkPayload(s uint32) error {
 			return fmt.Errorf("slot %d holds %d bytes for length %d", s, len(a.strs[s]), n)
 		}
 	case kindMap:
-		if a.maps[s] == nil || len(a.maps[s]) != int(n) {
+		// A map with no keys may still be nil: MapNew allocates none (arenas.md §2.7).
+		if len(a.maps[s]) != int(n) {
 			return fmt.Errorf("slot %d holds %d keys for length %d", s, len(a.maps[s]), n)
 		}
 		for k, v := range a.maps[s] {

@@ -13,7 +13,8 @@ func (h *Heap) MapNew() (Cell, error) {
 	if err != nil {
 		return 0, err
 	}
-	h.arenas[mapIdx].maps[s] = map[Cell]Cell{}
+	// No Go map until the first key: an empty map is nil, which reads as
+	// empty, so a flood of empty maps costs the slot alone (arenas.md §2.7).
 	return h.handleOf(mapIdx, s), nil
 }
 
@@ -41,6 +42,10 @@ func (h *Heap) MapSet(m, key, value Cell) error {
 			return err
 		}
 		a.lengths[s]++
+	}
+	if mp == nil {
+		mp = map[Cell]Cell{}
+		a.maps[s] = mp
 	}
 	mp[key] = value
 	return nil

@@ -87,7 +87,7 @@ type HeapConfig struct {
 	// default, 2^32 (every slot index a Cell can name).
 	MaxSlotsPerArena uint64 `protobuf:"varint,2,opt,name=max_slots_per_arena,json=maxSlotsPerArena,proto3" json:"max_slots_per_arena,omitempty"`
 	// Maximum accounted heap bytes (arenas.md §2.6). 0 means the default,
-	// 2^32 (4 GiB accounted).
+	// 2^28 (256 MiB accounted; arenas.md §2.7).
 	MaxHeapBytes uint64 `protobuf:"varint,3,opt,name=max_heap_bytes,json=maxHeapBytes,proto3" json:"max_heap_bytes,omitempty"`
 	// AUTO's minimum allocation count between collections. 0 means 1024.
 	AutoMinThreshold uint64 `protobuf:"varint,4,opt,name=auto_min_threshold,json=autoMinThreshold,proto3" json:"auto_min_threshold,omitempty"`

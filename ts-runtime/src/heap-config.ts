@@ -8,7 +8,7 @@ export interface HeapConfig {
   variant?: Variant;
   /** Slots (live, free, quarantined or dead) per arena. Absent or 0: 2^32, every slot a Cell can name. */
   maxSlotsPerArena?: number;
-  /** Limit on accounted bytes (arenas.md §2.6). Absent or 0: 2^32, finite because a guest is untrusted. */
+  /** Limit on accounted bytes (arenas.md §2.6). Absent or 0: DEFAULT_HEAP_BYTES, finite because a guest is untrusted. */
   maxHeapBytes?: number;
   /** AUTO's minimum allocations between collections. Absent or 0: 1024. */
   autoMinThreshold?: number;
@@ -22,8 +22,19 @@ export interface ResolvedConfig {
 }
 
 const SLOT_SPACE = 2 ** 32;
-/** arenas.md §2.6: `list_new(2^31-1)` alone would account 16 GiB. */
-const DEFAULT_HEAP_BYTES = 2 ** 32;
+/**
+ * arenas.md §2.6–§2.7: 2^28 accounted bytes, at most REAL_BYTES_FACTOR times
+ * that of V8 heap — below Node's default heap limit, so the accounting traps
+ * OUT_OF_MEMORY before V8 aborts the process.
+ */
+export const DEFAULT_HEAP_BYTES = 2 ** 28;
+
+/**
+ * arenas.md §2.7: this heap's live V8 memory grows by at most this many bytes
+ * per accounted byte (worst shape: a 1-byte String). A host that raises
+ * maxHeapBytes gives V8 this factor times as much heap.
+ */
+export const REAL_BYTES_FACTOR = 14;
 
 /**
  * Applies the defaults. A limit above 2^32 slots is 2^32: no handle can name

@@ -13,6 +13,13 @@ import { Trap, TrapCode } from "./trap.ts";
 const CELL_ZERO: Cell = 0xffff_c000_0000_0000n;
 /** Bound on a map's key count: MAX_LENGTH (operations.md §3.1). */
 const MAX_KEYS = 2 ** 31 - 1;
+/**
+ * The payload of every map without keys: a JS Map costs about 200 bytes, so
+ * a flood of empty maps would cost 13 real bytes per accounted byte
+ * (arenas.md §2.7). It is never written: the first key gives the slot a Map
+ * of its own.
+ */
+const NO_KEYS: CellMap = new Map<Cell, Cell>();
 
 export class MapArena {
   readonly store = new ArenaStore<CellMap>(Arena.MAP, "map");
@@ -25,7 +32,7 @@ export class MapArena {
   /** `map_new()`: a new empty Map. */
   mapNew(): Cell {
     this.#core.reserve(this.store, 16, "map_new", []);
-    return this.#core.commit(this.store, new Map<Cell, Cell>(), 0);
+    return this.#core.commit(this.store, NO_KEYS, 0);
   }
 
   /** `map_set(m, key, value)`: a new key adds 16 bytes (limits as `list_push`); an existing key is overwritten for free. */
@@ -33,7 +40,8 @@ export class MapArena {
     const slot = this.#core.slot(m, this.store, "map_set");
     checkInt("map_set", key);
     checkInt("map_set", value);
-    const map = this.store.payload[slot]!;
+    let map = this.store.payload[slot]!;
+    if (map === NO_KEYS) map = this.store.payload[slot] = new Map<Cell, Cell>();
     if (!map.has(key)) {
       if (map.size === MAX_KEYS) throw new Trap(TrapCode.OUT_OF_MEMORY, "map_set", `the map holds MAX_LENGTH ${MAX_KEYS} keys`);
       this.#core.grow(16, "map_set", [m, key, value]);

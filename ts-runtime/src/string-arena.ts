@@ -9,6 +9,9 @@ import { Trap, TrapCode } from "./trap.ts";
 /** Bound on a string's byte length: MAX_LENGTH (operations.md §3.1). */
 const MAX_BYTES = 2 ** 31 - 1;
 
+/** The payload of every empty String: payloads are never written, so one suffices (arenas.md §2.7). */
+const NO_BYTES = new Uint8Array(0);
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -22,7 +25,7 @@ export class StringArena {
 
   /** `str_new(bytes)`: a new String holding a copy of `bytes` (a JS string is taken as its UTF-8 encoding). */
   strNew(bytes: Uint8Array | string): Cell {
-    const copy = typeof bytes === "string" ? encoder.encode(bytes) : bytes.slice();
+    const copy = bytes.length === 0 ? NO_BYTES : typeof bytes === "string" ? encoder.encode(bytes) : bytes.slice();
     if (copy.length > MAX_BYTES) throw new Trap(TrapCode.BAD_ARGUMENT, "str_new", `${copy.length} bytes, more than MAX_LENGTH ${MAX_BYTES}`);
     this.#core.reserve(this.store, 16 + copy.length, "str_new", []);
     return this.#core.commit(this.store, copy, copy.length);
@@ -40,7 +43,7 @@ export class StringArena {
     const length = left.length + right.length;
     if (length > MAX_BYTES) throw new Trap(TrapCode.OUT_OF_MEMORY, "str_concat", `${length} bytes, more than MAX_LENGTH ${MAX_BYTES}`);
     this.#core.reserve(this.store, 16 + length, "str_concat", [a, b]);
-    const joined = new Uint8Array(length);
+    const joined = length === 0 ? NO_BYTES : new Uint8Array(length);
     joined.set(left, 0);
     joined.set(right, left.length);
     return this.#core.commit(this.store, joined, length);

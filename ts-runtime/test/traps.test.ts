@@ -152,11 +152,11 @@ describe("index, value and argument checks", () => {
     expect(heap.listLen(heap.listNew(0))).toBe(0);
   });
 
-  it("the default byte limit is 2^32: list_new(MAX_LENGTH) traps OUT_OF_MEMORY", () => {
+  it("the default byte limit is 2^28 (arenas.md §2.7): list_new(MAX_LENGTH) traps OUT_OF_MEMORY", () => {
     const heap = new Heap();
     expectTrapNoChange(heap, () => heap.listNew(MAX_LENGTH), TrapCode.OUT_OF_MEMORY);
-    expectTrapNoChange(heap, () => heap.listNew((2 ** 32 - 16) / 8 + 1), TrapCode.OUT_OF_MEMORY);
-    heap.listNew((2 ** 32 - 16) / 8);
+    expectTrapNoChange(heap, () => heap.listNew((2 ** 28 - 16) / 8 + 1), TrapCode.OUT_OF_MEMORY);
+    heap.listNew((2 ** 28 - 16) / 8);
     expectTrapNoChange(heap, () => heap.hostNew(0), TrapCode.OUT_OF_MEMORY);
   });
 
