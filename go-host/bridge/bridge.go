@@ -37,10 +37,10 @@
 // Options.Interpreter false uses wazero.NewRuntimeConfig(), which picks the
 // optimizing compiler on the platforms that have it (amd64 and arm64 on
 // Linux, macOS, Windows and FreeBSD) and the interpreter elsewhere. The
-// interpreter's call-stack limit is fixed at 2,000 frames (wazero's
-// callStackCeiling), below ir.md §8.8's minimum of 10,000, so deep
-// recursion reports STACK_OVERFLOW earlier there; the compiler's stack grows
-// to 400 MB.
+// interpreter holds InterpreterCallDepth (20,000) frames under the bridge,
+// which raises wazero's default of 2,000 to meet ir.md §8.8's minimum of
+// 10,000 (interpdepth.go says how and why not more); the compiler's stack
+// grows to 400 MB.
 //
 // Tail calls: wazero v1.12 implements the tail-call proposal (return_call,
 // return_call_indirect) in both engines behind experimental.CoreFeaturesTailCall.

@@ -222,17 +222,23 @@ func TestEngineTraps(t *testing.T) {
 }
 
 // TestCallDepth: the compiler runs 100,000 non-tail frames (ir.md §8.8 asks
-// for at least 10,000); the interpreter stops at its fixed 2,000.
+// for at least 10,000); the interpreter exactly InterpreterCallDepth, 20,000
+// (wazero's own default is 2,000): depth(n) is n+1 frames, so depth(19,999)
+// returns and depth(20,000) traps STACK_OVERFLOW.
 func TestCallDepth(t *testing.T) {
 	m := compile(t, valuesModule(), Options{})
 	if res := mustRun(t, m, "depth", []int64{100_000}, vm3.Config{}, ResultAuto); res.Trap != nil || res.I64 != 100_000 {
 		t.Errorf("compiler depth(100000): %s", res.Text())
 	}
-	mi := compile(t, valuesModule(), Options{Interpreter: true})
-	if res := mustRun(t, mi, "depth", []int64{1_990}, vm3.Config{}, ResultAuto); res.Trap != nil {
-		t.Errorf("interpreter depth(1990): %s", res.Text())
+	if InterpreterCallDepth != 20_000 || interpreterCallStackCeiling != InterpreterCallDepth {
+		t.Fatalf("InterpreterCallDepth %d, wazero's ceiling %d: the spec (handle-abi.md §10.6) states 20,000",
+			InterpreterCallDepth, interpreterCallStackCeiling)
 	}
-	wantTrap(t, mustRun(t, mi, "depth", []int64{2_000}, vm3.Config{}, ResultAuto), vm3pb.TrapCode_STACK_OVERFLOW, "interpreter depth(2000)")
+	mi := compile(t, valuesModule(), Options{Interpreter: true})
+	if res := mustRun(t, mi, "depth", []int64{19_999}, vm3.Config{}, ResultAuto); res.Trap != nil || res.I64 != 19_999 {
+		t.Errorf("interpreter depth(19999): %s", res.Text())
+	}
+	wantTrap(t, mustRun(t, mi, "depth", []int64{20_000}, vm3.Config{}, ResultAuto), vm3pb.TrapCode_STACK_OVERFLOW, "interpreter depth(20000)")
 }
 
 func TestTimeout(t *testing.T) {

@@ -112,12 +112,6 @@ func TestProgramVectors(t *testing.T) {
 				}
 				msg := judge(res, v.GetExpect())
 				if msg != "" {
-					// The interpreter's 2,000-frame stack limit (see the
-					// package comment) is below ir.md §8.8's 10,000.
-					if e.opts.Interpreter && res.Trap != nil && res.Trap.Code == vm3pb.TrapCode_STACK_OVERFLOW {
-						t.Logf("%s: %s (the interpreter's stack limit)", v.GetName(), msg)
-						continue
-					}
 					t.Errorf("%s: %s", v.GetName(), msg)
 				}
 				if err := res.Heap.CheckInvariants(); err != nil {

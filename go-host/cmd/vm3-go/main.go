@@ -48,8 +48,11 @@ exits 1.
   --max-bytes N      max_heap_bytes (default 2^32)
   --timeout DUR      wall-clock limit, a Go duration such as 10s or 500ms
                      (default none); running out is an error, not a trap
-  --interpreter      wazero's interpreter instead of its compiler (its call
-                     stack holds only 2,000 frames)
+  --interpreter      wazero's interpreter instead of its compiler; its call
+                     stack holds 20,000 frames (the bridge raises wazero's
+                     2,000 to meet ir.md §8.8's 10,000; the compiler's holds
+                     more than 100,000), beyond that a call traps
+                     STACK_OVERFLOW
   --uninterruptible  compile without wazero's context checks at loop
                      back-edges and calls (about 30 ns an iteration of an
                      empty guest loop): faster, but a guest loop that calls
