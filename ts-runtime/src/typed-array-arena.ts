@@ -7,7 +7,7 @@ import { ArenaStore, type Cells } from "./arena-store.ts";
 import type { Cell } from "./cell.ts";
 import { checkFloat, checkInt, outOfBounds } from "./checks.ts";
 import type { HeapCore } from "./heap-core.ts";
-import { materializeTo, zeroCells } from "./null-cells.ts";
+import { checkMaterializable, materializeTo, zeroCells } from "./null-cells.ts";
 import { Trap, TrapCode } from "./trap.ts";
 
 const MAX_LENGTH = 2 ** 31 - 1;
@@ -58,7 +58,7 @@ export class TypedArrayArena {
     if (!(index >= 0 && index < length && (index | 0) === index)) throw outOfBounds(op, index, length);
     this.#check(op, value);
     const cells = this.store.payload[slot]!;
-    if (index > cells.length) materializeTo(cells, index, this.#zero);
+    if (index > cells.length) materializeTo(cells, index, this.#zero, op);
     cells[index] = value;
   }
 
@@ -68,9 +68,11 @@ export class TypedArrayArena {
     this.#check(op, value);
     const length = this.store.lengths[slot]!;
     if (length === MAX_LENGTH) throw new Trap(TrapCode.OUT_OF_MEMORY, op, `the array is at MAX_LENGTH ${MAX_LENGTH}`);
+    // The engine's array limit, before the byte limit accounts the element: a trap changes nothing.
+    checkMaterializable(length, op);
     this.#core.grow(8, op, [a, value]);
     const cells = this.store.payload[slot]!;
-    if (length > cells.length) materializeTo(cells, length, this.#zero);
+    if (length > cells.length) materializeTo(cells, length, this.#zero, op);
     cells.push(value);
     this.store.lengths[slot] = length + 1;
   }
