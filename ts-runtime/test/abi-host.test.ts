@@ -324,10 +324,13 @@ describe("HandleAbiProgram: guests", () => {
     expect(program.run("is_even", [-3n])).toEqual({ kind: "ok", value: { type: "bool", bool: false } });
     expect(program.run("nothing", [])).toEqual({ kind: "ok", value: { type: "unit" } });
     expect(() => program.run("not_bool", [])).toThrow(HandleAbiError);
-    // A module that does not match the program's result types is an error, not a value.
-    const mismatched = HandleAbiProgram.compile(GUEST, { entry: "nothing", functions: [fn("nothing", 0, Type.I64), fn("half", 1, Type.STR)] });
-    expect(() => mismatched.run("", [])).toThrow(HandleAbiError);
-    expect(() => mismatched.run("half", [1n])).toThrow(HandleAbiError);
+    // A module whose entries do not match the program's types is refused at compile (§10.1), naming both signatures.
+    expect(() => HandleAbiProgram.compile(GUEST, { entry: "nothing", functions: [fn("nothing", 0, Type.I64), fn("half", 1, Type.STR)] })).toThrow(
+      /export nothing has type \(\) -> \(\), want \(\) -> \(i64\).*; export half has type \(i64\) -> \(f64\), want \(i64\) -> \(i64\)/,
+    );
+    // A str and an i64 are both i64 Cells in Wasm: the signature cannot tell them apart, reading the result does.
+    const mismatched = HandleAbiProgram.compile(GUEST, { entry: "add", functions: [fn("add", 2, Type.STR)] });
+    expect(trapOf(mismatched.run("", [1n, 2n]))).toBe("NOT_A_HANDLE");
   });
 
   it("a frame slot keeps the guest's list alive under AUTO; live slots stay bounded", () => {

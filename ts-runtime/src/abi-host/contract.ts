@@ -1,40 +1,97 @@
 // What a module must look like to run as a handle-ABI module (handle-abi.md
 // §10.1–§10.2), checked once when it is compiled, so a wrong module fails
-// with a reason instead of a LinkError or a missing-export TypeError later.
+// with a reason instead of a LinkError, a missing-export TypeError or a raw
+// TypeError from a mistyped import later.
 //
 // The JS API shows import and export kinds but not function signatures, so
-// an import's signature is not checked here (the engine converts arguments
-// and results by the module's declared types; a module that declares the
-// wrong ones gets wrong values, which is the module's bug). The Go bridge,
-// which can see signatures, checks them too.
+// the checks read the binary's own sections (module-sections.ts) and make
+// the Go bridge's checks (go-host/bridge/bridge.go checkContract) with its
+// wording: every import a known `vm3` function with its exact signature, no
+// imported memory, `memory` and `vm3_init () -> ()` exported, the memory
+// within the limit (memory-limit.ts). Knowing the IR program, this host also
+// checks every exported entry against the IR function's types (§10.1's
+// table); the Go bridge, which is not given the program at compile, checks
+// an entry's signature when it is run.
 
+import type { EntryTypes } from "./program.ts";
+import { capMemoryMaximum, memoryLimitErrors } from "./memory-limit.ts";
+import { type ModuleSections, ModuleSectionsError, readModuleSections, type SectionFuncType, signatureText } from "./module-sections.ts";
 import { HandleAbiError } from "./result.ts";
-import { IMPORT_SIGNATURES } from "./signatures.ts";
+import { IMPORT_SIGNATURES, type ImportSignature } from "./signatures.ts";
+import { entryWasmResult } from "./entry-signature.ts";
 import { wasm, type WasmModule } from "./wasm-api.ts";
 
-/** Throws a HandleAbiError naming every way `module` breaks the contract. */
-export function checkHandleAbiContract(module: WasmModule): void {
+const sameTypes = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((t, i) => t === b[i]);
+const typeText = (t: SectionFuncType) => signatureText(t.params, t.results);
+const specResults = (s: ImportSignature) => (s.result === undefined ? [] : [s.result]);
+
+/** Every way `sections` breaks the contract (empty when it keeps it); with `program`, the entries are checked too. */
+export function handleAbiContractErrors(sections: ModuleSections, program?: EntryTypes): string[] {
   const errors: string[] = [];
-  for (const imp of wasm.Module.imports(module)) {
+  for (const imp of sections.imports) {
     const where = `import ${imp.module}.${imp.name}`;
     if (imp.module !== "vm3") errors.push(`${where}: a handle-ABI module imports only from module vm3`);
-    else if (imp.kind !== "function") errors.push(`${where}: a ${imp.kind}; the vm3 imports are functions (a handle-ABI module defines and exports its own memory)`);
+    else if (imp.kind === "memory") errors.push(`${where}: a handle-ABI module defines and exports its own memory`);
+    else if (imp.kind !== "func") errors.push(`${where}: a ${imp.kind}; the vm3 imports are functions (a handle-ABI module defines and exports its own memory)`);
     else if (!Object.hasOwn(IMPORT_SIGNATURES, imp.name)) errors.push(`${where}: no such import (handle-abi.md §10.2)`);
+    else {
+      const spec: ImportSignature = IMPORT_SIGNATURES[imp.name as keyof typeof IMPORT_SIGNATURES];
+      if (!sameTypes(imp.type.params, spec.params) || !sameTypes(imp.type.results, specResults(spec))) {
+        errors.push(`import vm3.${imp.name} has type ${typeText(imp.type)}, want ${signatureText(spec.params, specResults(spec))}`);
+      }
+    }
   }
-  const exports = new Map(wasm.Module.exports(module).map((e) => [e.name, e.kind]));
-  if (exports.get("memory") !== "memory") errors.push('no memory exported as "memory" (handle-abi.md §10.1)');
-  if (exports.get("vm3_init") !== "function") errors.push('no function exported as "vm3_init" (handle-abi.md §10.1)');
-  if (errors.length > 0) throw new HandleAbiError(`not a handle-ABI module: ${errors.join("; ")}`);
+  errors.push(...memoryLimitErrors(sections));
+  const exports = new Map(sections.exports.map((e) => [e.name, e]));
+  if (exports.get("memory")?.kind !== "memory") errors.push('no memory exported as "memory" (handle-abi.md §10.1)');
+  const init = exports.get("vm3_init");
+  if (init?.kind !== "func") errors.push('no function exported as "vm3_init" (handle-abi.md §10.1)');
+  else {
+    const t = sections.functions[init.index]!;
+    if (t.params.length !== 0 || t.results.length !== 0) errors.push(`export vm3_init has type ${typeText(t)}, want () -> ()`);
+  }
+  for (const fn of program?.functions ?? []) {
+    const e = exports.get(fn.name);
+    if (e === undefined || e.kind !== "func" || fn.name === "vm3_init") continue; // not exported: not an entry of this module
+    const t = sections.functions[e.index]!;
+    const results = entryWasmResult(fn.result);
+    if (results === undefined) {
+      errors.push(`export ${fn.name}: the IR function's result type ${fn.result} cannot be an entry's (ir.md §8.9), but the module exports it`);
+      continue;
+    }
+    const params = fn.params.map(() => "i64");
+    if (!sameTypes(t.params, params) || !sameTypes(t.results, results)) {
+      errors.push(`export ${fn.name} has type ${typeText(t)}, want ${signatureText(params, results)} (the IR function's, handle-abi.md §10.1)`);
+    }
+  }
+  return errors;
 }
 
-/** Compiles `binary` and checks the contract; a binary the engine rejects is a HandleAbiError with the engine's reason. */
-export function compileHandleAbi(binary: Uint8Array): WasmModule {
-  let module: WasmModule;
+/**
+ * Compiles `binary` and checks the contract (with `program`, its entries
+ * too): a binary the engine rejects, a malformed section or a broken
+ * contract is a HandleAbiError with the reason. The module compiled is
+ * `binary` with its memory's maximum capped at the limit (memory-limit.ts).
+ */
+export function compileHandleAbi(binary: Uint8Array, program?: EntryTypes): WasmModule {
+  const compile = (bytes: Uint8Array): WasmModule => {
+    try {
+      return new wasm.Module(bytes);
+    } catch (e) {
+      throw new HandleAbiError(`invalid WebAssembly module: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+  };
+  // The engine first: for a binary that is not valid Wasm its reason is the better one.
+  const module = compile(binary);
+  let sections: ModuleSections;
   try {
-    module = new wasm.Module(binary);
+    sections = readModuleSections(binary);
   } catch (e) {
-    throw new HandleAbiError(`invalid WebAssembly module: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    if (e instanceof ModuleSectionsError) throw new HandleAbiError(`invalid WebAssembly module: ${e.message}`, { cause: e });
+    throw e;
   }
-  checkHandleAbiContract(module);
-  return module;
+  const errors = handleAbiContractErrors(sections, program);
+  if (errors.length > 0) throw new HandleAbiError(`not a handle-ABI module: ${errors.join("; ")}`);
+  const capped = capMemoryMaximum(binary, sections);
+  return capped === binary ? module : compile(capped);
 }

@@ -76,12 +76,22 @@ export function instantiateHandleAbi(module: Uint8Array | WasmModule, heapConfig
   return instance;
 }
 
-/** instantiateHandleAbi without `vm3_init`, for callers that must see the heap when it traps. */
+/** instantiateHandleAbi without `vm3_init`, for callers that must see the heap when it traps. A trap in the module's start function is thrown as its Trap. */
 export function newHandleAbiInstance(module: WasmModule, heapConfig: HeapConfig = DEFAULT_HEAP_CONFIG): HandleAbiInstance {
   const heap = new Heap(heapConfig);
-  const peak = new LivePeak(heap);
+  return instantiateOn(module, heap, new LivePeak(heap));
+}
+
+/**
+ * Instantiates `module` on `heap` (whose peak `peak` samples). The module's
+ * start function, if it has one, runs here, inside the engine's
+ * instantiation, and a trap in it is thrown as its Trap like any import's
+ * (the caller keeps `heap` to report it). It runs before the host can know
+ * the exported `memory`, so a `str_new` from it is BAD_ARGUMENT (handle-abi.md
+ * §10.1); emitted modules have no start function (vm3_init is the initialiser).
+ */
+export function instantiateOn(module: WasmModule, heap: Heap, peak: LivePeak): HandleAbiInstance {
   const memoryRef: MemoryRef = { memory: undefined };
-  // A start function would run before `memory` is known; emitted modules have none (vm3_init is the initialiser).
   const { exports } = new wasm.Instance(module, vm3Imports(heap, memoryRef, { peak }));
   memoryRef.memory = exports.memory as WasmMemory | undefined;
   return new HandleAbiInstance(heap, exports, peak);

@@ -3,10 +3,11 @@
 // WasmGcProgram (compiler3-emit/src/wasmgc/run.ts). One WebAssembly.Module
 // is compiled per program; each run instantiates it on a fresh Heap.
 
-import type { Heap, HeapConfig } from "../heap.ts";
+import { Heap, type HeapConfig } from "../heap.ts";
 import { RunUsageError, type RunResult } from "../interp/run.ts";
 import { compileHandleAbi } from "./contract.ts";
-import { DEFAULT_HEAP_CONFIG, newHandleAbiInstance } from "./instance.ts";
+import { DEFAULT_HEAP_CONFIG, instantiateOn } from "./instance.ts";
+import { LivePeak } from "./live-peak.ts";
 import { HandleAbiError, trapResult } from "./result.ts";
 import { wasm, type WasmModule } from "./wasm-api.ts";
 
@@ -44,11 +45,12 @@ export class HandleAbiProgram {
 
   /**
    * Compiles `binary` (emitted from `program` with `--target handle-abi`)
-   * once and checks the module contract (contract.ts): a HandleAbiError
-   * names what is wrong.
+   * once and checks the module contract (contract.ts), the exported
+   * entries' signatures against `program`'s functions included: a
+   * HandleAbiError names what is wrong.
    */
   static compile(binary: Uint8Array, program: EntryTypes): HandleAbiProgram {
-    return new HandleAbiProgram(compileHandleAbi(binary), program);
+    return new HandleAbiProgram(compileHandleAbi(binary, program), program);
   }
 
   /** Runs `entry` (default: the program's) with one i64 per parameter on a fresh heap (default AUTO). */
@@ -66,17 +68,20 @@ export class HandleAbiProgram {
     if (name === "vm3_init" || !this.#exportsFunction(name)) {
       throw new RunUsageError(`${name} cannot be an entry (ir.md §8.9: i64 parameters, result i64/f64/bool/str/unit)`);
     }
-    const instance = newHandleAbiInstance(this.#module, heapConfig);
+    const heap = new Heap(heapConfig);
+    const peak = new LivePeak(heap);
     let result: RunResult;
     try {
+      // The start function (if any) runs inside instantiation, then vm3_init, then the entry: a trap in any is the run's.
+      const instance = instantiateOn(this.#module, heap, peak);
       instance.init();
       result = instance.run(name, args, fn.result);
     } catch (e) {
-      // vm3_init trapped (e.g. OUT_OF_MEMORY allocating the string constants under a small limit).
+      // The start function or vm3_init trapped (e.g. OUT_OF_MEMORY allocating the string constants under a small limit).
       if (e instanceof HandleAbiError) throw e;
       result = trapResult(e, "");
     }
-    return { result, peakLiveSlots: instance.peakLiveSlots, heap: instance.heap };
+    return { result, peakLiveSlots: peak.peak, heap };
   }
 
   #exportsFunction(name: string): boolean {
