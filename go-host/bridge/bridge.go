@@ -43,9 +43,10 @@
 // grows to 400 MB.
 //
 // Tail calls: wazero v1.12 implements the tail-call proposal (return_call,
-// return_call_indirect) in both engines behind experimental.CoreFeaturesTailCall.
-// The handle ABI does not use it (§10.1, §10.6) and Compile rejects a module
-// that does; see TestWazeroTailCallProposal.
+// return_call_indirect) in both engines behind experimental.CoreFeaturesTailCall,
+// which Features enables: the handle ABI's tail call of another function is
+// a return_call (§10.1, §10.6), constant-space on both engines; see
+// TestWazeroTailCallProposal.
 package bridge
 
 import (
@@ -57,6 +58,7 @@ import (
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
 
 	"github.com/vm3-bridge/vm3/go-host/vm3"
 )
@@ -94,9 +96,10 @@ type Options struct {
 const DefaultMaxMemoryPages = 4096
 
 // Features are the Wasm features a handle-ABI module may use (§10.1): Wasm
-// 2.0 without SIMD. (Wazero ties bulk memory to reference types, so those
-// stay enabled; the tail-call proposal is off.)
-var Features = api.CoreFeaturesV2.SetEnabled(api.CoreFeatureSIMD, false)
+// 2.0 without SIMD, plus the tail-call proposal (experimental in wazero
+// v1.12, implemented by both its engines). Wazero ties bulk memory to
+// reference types, so those stay enabled.
+var Features = api.CoreFeaturesV2.SetEnabled(api.CoreFeatureSIMD, false) | experimental.CoreFeaturesTailCall
 
 // Module is a compiled handle-ABI module with its own wazero runtime. Runs
 // of one Module are serialized (they share the runtime's `vm3` host module);

@@ -6,14 +6,18 @@ import (
 	"testing"
 
 	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/experimental"
+
+	"github.com/vm3-bridge/vm3/go-host/vm3"
 )
 
 // TestWazeroTailCallProposal records what wazero does with the tail-call
 // proposal: with experimental.CoreFeaturesTailCall, return_call runs a
 // million-deep mutual recursion in constant stack on both engines; without
-// it (the bridge's Features, handle-abi.md §10.1) the module does not
-// compile.
+// it the module does not compile. The bridge's Features enable it (§10.1),
+// so Compile accepts the module and runs it on both engines, under the
+// default (interruptible) Options too.
 func TestWazeroTailCallProposal(t *testing.T) {
 	g := newGuest()
 	// even(n) = n == 0 ? 1 : odd(n-1); odd(n) = n == 0 ? 0 : even(n-1)
@@ -31,7 +35,7 @@ func TestWazeroTailCallProposal(t *testing.T) {
 		rc   wazero.RuntimeConfig
 	}{{"compiler", wazero.NewRuntimeConfig()}, {"interpreter", wazero.NewRuntimeConfigInterpreter()}} {
 		t.Run(cfg.name, func(t *testing.T) {
-			rt := wazero.NewRuntimeWithConfig(ctx, cfg.rc.WithCoreFeatures(Features|experimental.CoreFeaturesTailCall))
+			rt := wazero.NewRuntimeWithConfig(ctx, cfg.rc.WithCoreFeatures(api.CoreFeaturesV2|experimental.CoreFeaturesTailCall))
 			defer rt.Close(ctx)
 			mod, err := rt.Instantiate(ctx, wasm)
 			if err != nil {
@@ -43,9 +47,18 @@ func TestWazeroTailCallProposal(t *testing.T) {
 			}
 		})
 	}
-	_, err := Compile(ctx, wasm, Options{})
-	if err == nil || !strings.Contains(err.Error(), "tail-call") {
-		t.Fatalf("Compile of a return_call module: %v", err)
+	rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().WithCoreFeatures(api.CoreFeaturesV2))
+	defer rt.Close(ctx)
+	if _, err := rt.CompileModule(ctx, wasm); err == nil || !strings.Contains(err.Error(), "tail-call") {
+		t.Fatalf("without the feature, compiling a return_call module: %v", err)
+	} else {
+		t.Logf("without the feature: %v", err)
 	}
-	t.Logf("without the feature: %v", err)
+	for _, e := range engines {
+		m := compile(t, wasm, e.opts)
+		res, err := m.Run(ctx, "even", []int64{1_000_001}, vm3.Config{}, ResultAuto)
+		if err != nil || res.Trap != nil || res.I64 != 0 {
+			t.Fatalf("bridge %s: even(1000001) = %s, %v", e.name, res.Text(), err)
+		}
+	}
 }

@@ -1,6 +1,7 @@
-// compiler3 IR → a handle-ABI module (handle-abi.md §10): plain Wasm 2.0 whose
-// heap is a host's vm3 heap behind the `vm3` imports. i64 / f64 / bool
-// values stay unboxed in locals; references and `any` are i64 Cells.
+// compiler3 IR → a handle-ABI module (handle-abi.md §10): plain Wasm 2.0 and
+// return_call (§10.1), whose heap is a host's vm3 heap behind the `vm3`
+// imports. i64 / f64 / bool values stay unboxed in locals; references and
+// `any` are i64 Cells.
 //
 // Layout: a memory (exported as `memory`) holding the string constants'
 // bytes; one immutable-after-init global per constant, set and pinned by the
@@ -36,8 +37,9 @@ export class HandleAbiEmitError extends Error {
   override name = "HandleAbiEmitError";
 }
 
-/** Wasm 2.0 without GC or tail calls (§10.1): what wazero runs. */
+/** Wasm 2.0 without GC, plus the tail-call proposal's return_call (§10.1): what wazero runs (with its tail-call feature on) and V8 runs. */
 export const HANDLE_ABI_FEATURES: binaryen.Features =
+  binaryen.Features.TailCall |
   binaryen.Features.MutableGlobals |
   binaryen.Features.SignExt |
   binaryen.Features.NontrappingFPToInt |
@@ -87,6 +89,8 @@ export function emitHandleAbiModule(program: Program, options: HandleAbiOptions 
     m.addFunction("vm3_init", binaryen.none, binaryen.none, [], init.length === 0 ? m.nop() : m.block(null, init));
     m.addFunctionExport("vm3_init", "vm3_init");
 
+    const frames = new Map<number, { plan: RootPlan; mark: number }>();
+    const frame = (fnIndex: number) => frames.get(fnIndex);
     const cx: HandleAbiContext = {
       module: m,
       program,
@@ -96,16 +100,18 @@ export function emitHandleAbiModule(program: Program, options: HandleAbiOptions 
       fma: installFma(m),
       functionName: (i) => `f${i}.${program.functions[i]!.name}`,
       stringGlobal,
+      exitFrame: (env) => {
+        const f = frame(env.fnIndex);
+        return f === undefined ? [] : [imports.call("frame_exit", [m.local.get(f.mark, binaryen.i32)])];
+      },
     };
     const rooting = options.rooting ?? true;
-    const frames = new Map<number, { plan: RootPlan; mark: number }>();
-    const frame = (fnIndex: number) => frames.get(fnIndex);
     const target: FunctionTarget = {
       module: m,
       valueType,
       functionName: cx.functionName,
       translateValue: (env, v) => translateValue(cx, env, v),
-      returnCall: false,
+      returnCall: true, // §10.6: a tail call of another function is frame_exit, then return_call (values.ts)
       prologue(env) {
         const plan = rooting ? planRoots(env.fn, env.fnIndex) : new Map<number, number>();
         if (plan.size === 0) return [];
@@ -119,10 +125,7 @@ export function emitHandleAbiModule(program: Program, options: HandleAbiOptions 
         if (f === undefined || slot === undefined) return [];
         return [imports.call("frame_root", [m.local.get(f.mark, binaryen.i32), m.i32.const(slot), env.get(v.id)])];
       },
-      beforeReturn(env) {
-        const f = frame(env.fnIndex);
-        return f === undefined ? [] : [imports.call("frame_exit", [m.local.get(f.mark, binaryen.i32)])];
-      },
+      beforeReturn: (env) => cx.exitFrame(env),
     };
     program.functions.forEach((f, i) => {
       try {

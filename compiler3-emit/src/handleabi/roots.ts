@@ -19,7 +19,11 @@ export function isSafepoint(v: Value, fnIndex: number): boolean {
     case OpCode.CALL:
       return true;
     case OpCode.TAIL_CALL:
-      return Number(v.const) !== fnIndex; // a self tail call is a branch (§10.6)
+      // A self tail call is a branch (§10.6). Another's is a return_call
+      // after frame_exit: nothing of this activation is live after it, so
+      // as a safepoint it roots nothing; its arguments are the callee's to
+      // root.
+      return Number(v.const) !== fnIndex;
     case OpCode.CONCAT_STR:
     case OpCode.NEW_LIST:
     case OpCode.LIST_PUSH_I64:

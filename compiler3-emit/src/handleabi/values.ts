@@ -27,6 +27,8 @@ export interface HandleAbiContext {
   fma(a: Expr, b: Expr, c: Expr): Expr;
   functionName(i: number): string;
   stringGlobal(fn: number, index: number): string;
+  /** The frame_exit of the current activation's frame (§10.5), if it has one: what precedes every return and return_call. */
+  exitFrame(env: ValueEnv): Expr[];
 }
 
 /** The arena number (cell.md §1.1) of a typed reference's objects. */
@@ -117,10 +119,17 @@ export function translateValue(cx: HandleAbiContext, env: ValueEnv, v: Value): E
       return def(m.if(cells.outside48(b()), m.block(null, [m.drop(call("map_len", a())), m.i32.const(0)], binaryen.i32), m.i64.eq(call("map_has", a(), cells.intCell(b())), i64Const(m, 0xfffb_0000_0000_0001n))));
     case OpCode.MAP_LEN: return def(call("map_len", a()));
 
-    // ---- calls (§10.6): a tail call of another function is a call and the block's return
+    // ---- calls (§10.6). A tail call of another function is a `return_call`
+    // after the frame is exited (it replaces the block's return, which would
+    // exit it): the Cells it passes stay in Wasm locals, unrooted, until the
+    // callee's prologue roots its parameters, and nothing between can
+    // collect (frame_exit, return_call, frame_enter and frame_root allocate
+    // nothing, collection.md §4.5–4.6). A self tail call never gets here: it
+    // is a branch (../wasm/function.ts).
     case OpCode.CALL:
-    case OpCode.TAIL_CALL:
       return def(m.call(cx.functionName(Number(k)), v.args.map(get), valueType(v)));
+    case OpCode.TAIL_CALL:
+      return [...cx.exitFrame(env), m.return_call(cx.functionName(Number(k)), v.args.map(get), valueType(v))];
 
     // ---- references
     case OpCode.NULL: return def(cells.nullCell());
