@@ -63,6 +63,27 @@ describe("vm3 run", () => {
     }
   });
 
+  const bombs = "conformance/programs/limits/bombs.ir";
+  test.each(["interp", "handle-abi"])("--max-bytes, --max-slots and --variant bound the heap on %s (arenas.md §2.6)", (backend) => {
+    const oom = expect.stringMatching(/^trap OUT_OF_MEMORY \(code 8\)/);
+    expect(vm3("run", bombs, "--backend", backend, "--entry", "list_push", "--max-bytes", "65536", "--", "0")).toMatchObject({ code: 1, out: "", err: oom });
+    expect(vm3("run", bombs, "--backend", backend, "--entry", "chain", "--max-slots=100", "0")).toMatchObject({ code: 1, out: "", err: oom });
+    expect(vm3("run", bombs, "--backend", backend, "--entry", "chain", "--variant", "stub", "--max-bytes=65536", "0")).toMatchObject({ code: 1, err: oom });
+    // A limit that a finite run stays under changes nothing.
+    expect(vm3("run", heapProgram("binary_trees.ir"), "--backend", backend, "--max-bytes", "1000000", "--variant=minimal", "--", "6")).toEqual({ code: 0, out: "4398\n", err: "" });
+  });
+
+  test("heap flags: bad values and the WasmGC backend are usage errors; a large --max-bytes raises the worker's heap limit and says so", () => {
+    for (const bad of ["--max-bytes=0", "--max-bytes=-1", "--max-bytes=1e6", "--max-slots=x", "--max-slots"]) {
+      expect(vm3("run", corpus("fib_rec.ir"), bad, "--", "5")).toMatchObject({ code: 2, err: expect.stringMatching(/--max-(bytes|slots) needs a positive integer/) });
+    }
+    expect(vm3("run", corpus("fib_rec.ir"), "--variant", "gc", "5")).toMatchObject({ code: 2, err: expect.stringContaining("want auto, minimal or stub") });
+    expect(vm3("run", corpus("fib_rec.ir"), "--backend", "wasmgc", "--max-bytes", "1000", "5")).toMatchObject({ code: 2, err: expect.stringContaining("WasmGC's heap is the engine's") });
+    const big = vm3("run", corpus("fib_rec.ir"), "--max-bytes", String(2 ** 33), "10");
+    expect(big).toMatchObject({ code: 0, out: "55\n" });
+    expect(big.err).toMatch(/^vm3 run: --max-bytes 8589934592: the worker's V8 heap limit is raised to \d+ MiB \(arenas.md §2.7\)\n$/);
+  });
+
   test("a corpus program on the interpreter (the default backend)", () => {
     expect(vm3("run", corpus("fib_rec.ir"), "10")).toEqual({ code: 0, out: "55\n", err: "" });
     expect(vm3("run", corpus("fib_rec.ir"), "--backend", "interp", "--", "20")).toEqual({ code: 0, out: "6765\n", err: "" });

@@ -15,8 +15,7 @@ import type { Program } from "../src/ir/model.ts";
 import { validate } from "../src/ir/validate.ts";
 import { emitHandleAbi, emitHandleAbiModule } from "../src/handleabi/emit.ts";
 import { HandleAbiProgram } from "../../ts-runtime/src/abi-host/index.ts";
-import { heapConfig } from "../../conformance/testee/serve.ts";
-import { inWorker, shown, shownOutcome, wanted, workerOutcome, type Vector } from "./program-vectors.ts";
+import { inWorker, shown, shownOutcome, vectorHeap, wanted, workerOutcome, type Vector } from "./program-vectors.ts";
 
 const DIR = join(import.meta.dirname, "../../conformance/programs");
 
@@ -50,7 +49,7 @@ for (const optimize of [false, true]) {
           return;
         }
         const p = compile(join(dirname(file), v.program), optimize);
-        const r = p.run(v.entry ?? "", (v.args ?? []).map((a) => BigInt(a)), heapConfig({ variant: "AUTO" }));
+        const r = p.run(v.entry ?? "", (v.args ?? []).map((a) => BigInt(a)), vectorHeap(v));
         expect(shown(r)).toEqual(wanted(v.expect));
       });
     });

@@ -1,6 +1,7 @@
 // The program vectors' expectations (conformance.md §6.5) and a RunResult in
 // the same terms, for the emitter tests of both targets.
 import type { RunResult } from "../../ts-runtime/src/interp/run.ts";
+import type { HeapConfig } from "../../ts-runtime/src/heap-config.ts";
 import type { Program } from "../src/ir/model.ts";
 import { nodeRunner } from "../src/run/node-runner.ts";
 import type { RunEngine, RunOutcome } from "../src/run/request.ts";
@@ -15,6 +16,22 @@ export interface Vector {
   timeoutMs?: number;
   /** Needs ir.md §8.8's depth with wide frames: run in a worker with its large stack. */
   needsLargeStack?: boolean;
+  /** The heap's limits and variant, proto3 JSON (conformance.md §6.5); absent, or no variant: AUTO. */
+  heap?: { variant?: string; maxSlotsPerArena?: string | number; maxHeapBytes?: string | number; autoMinThreshold?: string | number };
+}
+
+/** The TS heap a vector runs on (conformance.md §6.5): its own limits, AUTO unless it names a variant. */
+export function vectorHeap(v: Pick<Vector, "heap">): HeapConfig {
+  const h = v.heap ?? {};
+  const variant = h.variant === undefined || h.variant === "VARIANT_UNSPECIFIED" ? "auto" : (h.variant.toLowerCase() as HeapConfig["variant"]);
+  return { variant, maxSlotsPerArena: Number(h.maxSlotsPerArena ?? 0), maxHeapBytes: Number(h.maxHeapBytes ?? 0), autoMinThreshold: Number(h.autoMinThreshold ?? 0) };
+}
+
+/** Why WasmGC leaves a vector out (ir.md §8.10: the engine accounts nothing), or undefined. */
+export function wasmGcSkip(v: Vector): string | undefined {
+  if (v.expect.trap === "OUT_OF_MEMORY") return "expects OUT_OF_MEMORY, which WasmGC's engine heap does not account (ir.md §8.10)";
+  if (v.heap?.maxHeapBytes !== undefined || v.heap?.maxSlotsPerArena !== undefined) return "sets heap limits, which WasmGC's engine heap does not enforce (ir.md §8.10)";
+  return undefined;
 }
 
 /**
@@ -25,7 +42,7 @@ export interface Vector {
 export async function workerOutcome(engine: RunEngine, program: Program, binary: Uint8Array | undefined, v: Vector): Promise<RunOutcome> {
   const runner = nodeRunner();
   try {
-    const request = { engine, key: v.program, program, entry: v.entry ?? "", args: (v.args ?? []).map((a) => BigInt(a)), heap: { variant: "auto" as const } };
+    const request = { engine, key: v.program, program, entry: v.entry ?? "", args: (v.args ?? []).map((a) => BigInt(a)), heap: vectorHeap(v) };
     return await runner.run(binary === undefined ? request : { ...request, binary }, v.timeoutMs ?? 120_000);
   } finally {
     runner.close();

@@ -28,6 +28,8 @@ export interface ProgramVector {
   timeoutMs?: number;
   /** Needs more stack than a browser worker has (embedding.md §7.3): the chromium backends skip it. */
   needsLargeStack?: boolean;
+  /** The heap's limits and variant (conformance.md §6.5); absent, or an unspecified variant: AUTO. */
+  heap?: HeapConfig;
 }
 
 export interface ProgramVectorFile {

@@ -27,7 +27,7 @@ import type { Backend, VectorKind } from "./backend.ts";
 import type { ConformancePage } from "./browser-page/page.ts";
 import { fromWireOutcome, toBase64, type WireEngine, type WireOutcome, type WireRequest } from "./browser-page/wire.ts";
 import { moduleOf } from "./handle-abi-backends.ts";
-import { OUT_OF_MEMORY_SKIP, wasmGcLimitsRefused, wasmGcModuleOf } from "./wasmgc-backend.ts";
+import { wasmGcLimitsRefused, wasmGcModuleOf, wasmGcSkip } from "./wasmgc-backend.ts";
 import { DEFAULT_PROGRAM_TIMEOUT_MS, programKey, reported } from "./worker-backend.ts";
 
 const PAGE_ENTRY = fileURLToPath(new URL("./browser-page/page.ts", import.meta.url));
@@ -125,7 +125,10 @@ class ChromiumBackend implements Backend {
   skipProgram(vector: ProgramVector): string | undefined {
     if (this.#missing !== undefined) return this.#missing;
     // Like wasmgc-node: the engine owns WasmGC memory and accounts no bytes (ir.md §8.10).
-    if (this.#engine === "wasmgc" && vector.expect?.trap === "OUT_OF_MEMORY") return OUT_OF_MEMORY_SKIP;
+    if (this.#engine === "wasmgc") {
+      const skip = wasmGcSkip(this.name, vector);
+      if (skip !== undefined) return skip;
+    }
     if (vector.needsLargeStack) return LARGE_STACK_SKIP;
     return undefined;
   }

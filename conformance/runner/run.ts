@@ -1,7 +1,7 @@
 // Running vector files on backends and turning answers into cases: judged
 // against the vectors (judge.ts) and compared across backends, so two
 // implementations that both pass but observe different things still fail.
-import type { AbiVector, GoldenCell, Outcome, TesteeRequest, TesteeResponse } from "../protocol/messages.ts";
+import type { AbiVector, GoldenCell, HeapConfig, Outcome, TesteeRequest, TesteeResponse } from "../protocol/messages.ts";
 import type { Backend } from "./backend.ts";
 import type { CaseResult } from "./cases.ts";
 import { describe, judgeGolden, judgeVector, sameOutcome } from "./judge.ts";
@@ -153,7 +153,7 @@ async function runProgramFile(file: Extract<VectorFile, { kind: "program" }>, ba
       program: loaded.program,
       entry: vector.entry ?? "",
       args: vector.args ?? [],
-      heap: { variant: "AUTO" as const },
+      heap: vectorHeap(vector),
       // embedding.md §7.2: a vector's own limit; without one each backend applies the runner's --timeout.
       ...(vector.timeoutMs ? { timeoutMs: vector.timeoutMs } : {}),
     };
@@ -200,6 +200,13 @@ async function runProgramFile(file: Extract<VectorFile, { kind: "program" }>, ba
 }
 
 /** A backend's reason to skip `vector`, undefined to run it, or what its skipProgram threw. */
+/** The heap a program vector runs on (conformance.md §6.5): its own config, AUTO unless it names a variant. */
+export function vectorHeap(vector: ProgramVector): HeapConfig {
+  const heap = vector.heap ?? {};
+  const variant = heap.variant === undefined || heap.variant === "VARIANT_UNSPECIFIED" ? "AUTO" : heap.variant;
+  return { ...heap, variant };
+}
+
 function skipReason(backend: Backend, vector: ProgramVector): string | { error: Error } | undefined {
   try {
     return backend.skipProgram?.(vector);

@@ -30,6 +30,16 @@ export function wasmGcLimitsRefused(backend: string, heap: { maxHeapBytes?: bigi
   return limits.length > 0 ? `${backend} cannot enforce ${limits.join(" or ")}: the engine owns WasmGC memory (ir.md §8.10)` : undefined;
 }
 
+/**
+ * Why a WasmGC backend leaves a program vector out (ir.md §8.10: the engine
+ * owns the memory and accounts nothing): it expects OUT_OF_MEMORY, or it sets
+ * heap limits (conformance.md §6.5) that only an accounting heap enforces.
+ */
+export function wasmGcSkip(backend: string, vector: ProgramVector): string | undefined {
+  if (vector.expect?.trap === "OUT_OF_MEMORY") return OUT_OF_MEMORY_SKIP;
+  return wasmGcLimitsRefused(backend, vector.heap);
+}
+
 /** Each program's WasmGC module, -O0 and -O, or why it could not be emitted (kept so every vector of the program fails alike, and it is emitted once per run). */
 const emitted = [new WeakMap<Program, Uint8Array | Error>(), new WeakMap<Program, Uint8Array | Error>()] as const;
 
@@ -61,7 +71,7 @@ export class WasmGcNodeBackend implements Backend {
   }
 
   skipProgram(vector: ProgramVector): string | undefined {
-    return vector.expect?.trap === "OUT_OF_MEMORY" ? OUT_OF_MEMORY_SKIP : undefined;
+    return wasmGcSkip(this.name, vector);
   }
 
   async serve(request: TesteeRequest): Promise<TesteeResponse> {

@@ -235,8 +235,15 @@ type ProgramVector struct {
 	// threads' stacks gives (a browser's Web Worker, embedding.md §7.3): such
 	// backends skip it with the reason. ir.md §8.8's depth holds on the others.
 	NeedsLargeStack bool `protobuf:"varint,8,opt,name=needs_large_stack,json=needsLargeStack,proto3" json:"needs_large_stack,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// The heap of the backends that have one (the interpreter's, the handle
+	// ABI's; conformance.md §6.5): limits and variant, so that OUT_OF_MEMORY
+	// and the slot limit are cheap to reach. Absent: AUTO with the default
+	// limits; an unspecified variant here is AUTO too (ir.md §8.3), not
+	// HeapConfig's MINIMAL. The WasmGC backends skip a vector that sets a
+	// limit, with the reason: the engine owns their memory (ir.md §8.10).
+	Heap          *HeapConfig `protobuf:"bytes,9,opt,name=heap,proto3" json:"heap,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ProgramVector) Reset() {
@@ -325,6 +332,13 @@ func (x *ProgramVector) GetNeedsLargeStack() bool {
 	return false
 }
 
+func (x *ProgramVector) GetHeap() *HeapConfig {
+	if x != nil {
+		return x.Heap
+	}
+	return nil
+}
+
 type ProgramVectorFile struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The suite name the matrix shows.
@@ -382,7 +396,7 @@ var File_vm3_v1_program_proto protoreflect.FileDescriptor
 
 const file_vm3_v1_program_proto_rawDesc = "" +
 	"\n" +
-	"\x14vm3/v1/program.proto\x12\x06vm3.v1\x1a\x11vm3/v1/trap.proto\"\xe3\x01\n" +
+	"\x14vm3/v1/program.proto\x12\x06vm3.v1\x1a\x11vm3/v1/heap.proto\x1a\x11vm3/v1/trap.proto\"\xe3\x01\n" +
 	"\rProgramExpect\x12\x12\n" +
 	"\x03i64\x18\x01 \x01(\x03H\x00R\x03i64\x12\x12\n" +
 	"\x03f64\x18\x02 \x01(\x01H\x00R\x03f64\x12\x1b\n" +
@@ -392,7 +406,7 @@ const file_vm3_v1_program_proto_rawDesc = "" +
 	"\x04unit\x18\x06 \x01(\bH\x00R\x04unit\x12&\n" +
 	"\x04trap\x18\a \x01(\x0e2\x10.vm3.v1.TrapCodeH\x00R\x04trap\x12\x1a\n" +
 	"\atimeout\x18\b \x01(\bH\x00R\atimeoutB\t\n" +
-	"\aoutcome\"\x83\x02\n" +
+	"\aoutcome\"\xab\x02\n" +
 	"\rProgramVector\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12 \n" +
 	"\vdescription\x18\x02 \x01(\tR\vdescription\x12\x18\n" +
@@ -402,7 +416,8 @@ const file_vm3_v1_program_proto_rawDesc = "" +
 	"\x06expect\x18\x06 \x01(\v2\x15.vm3.v1.ProgramExpectR\x06expect\x12\x1d\n" +
 	"\n" +
 	"timeout_ms\x18\a \x01(\rR\ttimeoutMs\x12*\n" +
-	"\x11needs_large_stack\x18\b \x01(\bR\x0fneedsLargeStack\"\\\n" +
+	"\x11needs_large_stack\x18\b \x01(\bR\x0fneedsLargeStack\x12&\n" +
+	"\x04heap\x18\t \x01(\v2\x12.vm3.v1.HeapConfigR\x04heap\"\\\n" +
 	"\x11ProgramVectorFile\x12\x14\n" +
 	"\x05suite\x18\x01 \x01(\tR\x05suite\x121\n" +
 	"\bprograms\x18\x02 \x03(\v2\x15.vm3.v1.ProgramVectorR\bprogramsB)Z'github.com/vm3-bridge/vm3/go-host/vm3pbb\x06proto3"
@@ -425,16 +440,18 @@ var file_vm3_v1_program_proto_goTypes = []any{
 	(*ProgramVector)(nil),     // 1: vm3.v1.ProgramVector
 	(*ProgramVectorFile)(nil), // 2: vm3.v1.ProgramVectorFile
 	(TrapCode)(0),             // 3: vm3.v1.TrapCode
+	(*HeapConfig)(nil),        // 4: vm3.v1.HeapConfig
 }
 var file_vm3_v1_program_proto_depIdxs = []int32{
 	3, // 0: vm3.v1.ProgramExpect.trap:type_name -> vm3.v1.TrapCode
 	0, // 1: vm3.v1.ProgramVector.expect:type_name -> vm3.v1.ProgramExpect
-	1, // 2: vm3.v1.ProgramVectorFile.programs:type_name -> vm3.v1.ProgramVector
-	3, // [3:3] is the sub-list for method output_type
-	3, // [3:3] is the sub-list for method input_type
-	3, // [3:3] is the sub-list for extension type_name
-	3, // [3:3] is the sub-list for extension extendee
-	0, // [0:3] is the sub-list for field type_name
+	4, // 2: vm3.v1.ProgramVector.heap:type_name -> vm3.v1.HeapConfig
+	1, // 3: vm3.v1.ProgramVectorFile.programs:type_name -> vm3.v1.ProgramVector
+	4, // [4:4] is the sub-list for method output_type
+	4, // [4:4] is the sub-list for method input_type
+	4, // [4:4] is the sub-list for extension type_name
+	4, // [4:4] is the sub-list for extension extendee
+	0, // [0:4] is the sub-list for field type_name
 }
 
 func init() { file_vm3_v1_program_proto_init() }
@@ -442,6 +459,7 @@ func file_vm3_v1_program_proto_init() {
 	if File_vm3_v1_program_proto != nil {
 		return
 	}
+	file_vm3_v1_heap_proto_init()
 	file_vm3_v1_trap_proto_init()
 	file_vm3_v1_program_proto_msgTypes[0].OneofWrappers = []any{
 		(*ProgramExpect_I64)(nil),

@@ -1,4 +1,5 @@
-// `vm3 run PROG [--backend interp|wasmgc|handle-abi] [--entry NAME] [-O0] [--timeout SEC] [-- ARGS…]`:
+// `vm3 run PROG [--backend interp|wasmgc|handle-abi] [--entry NAME] [-O0] [--timeout SEC]
+//   [--max-slots N] [--max-bytes N] [--variant auto|minimal|stub] [-- ARGS…]`:
 // runs one entry of a valid program and prints its result as ir.md §8.9
 // reports results, or the trap.
 import { parseInt64 } from "../ir/literals.ts";
@@ -11,9 +12,14 @@ import { Exit, isHelp, usageError } from "./io.ts";
 import { readValidProgram } from "./read-program.ts";
 import { emitForCli } from "./targets.ts";
 import type { RunOutcome } from "../run/request.ts";
+import { getHeapStatistics } from "node:v8";
+import { DEFAULT_HEAP_BYTES, type HeapConfig, REAL_BYTES_FACTOR } from "../../../ts-runtime/src/heap-config.ts";
 
 const BACKENDS = ["interp", "wasmgc", "handle-abi"] as const;
 type Backend = (typeof BACKENDS)[number];
+
+/** V8 heap kept free beside a heap at its byte limit: the program, the interpreter or module, their garbage. */
+const HEAP_MARGIN_MB = 512;
 
 /** ir.md §8.9: the result types an entry may have. */
 const ENTRY_RESULTS: readonly number[] = [Type.I64, Type.F64, Type.BOOL, Type.STR, Type.UNIT];
@@ -21,7 +27,8 @@ const ENTRY_RESULTS: readonly number[] = [Type.I64, Type.F64, Type.BOOL, Type.ST
 export const runCommand: Command = {
   name: "run",
   summary: "run a program's entry and print its result (interpreter, WasmGC or handle ABI)",
-  help: `usage: vm3 run PROG [--backend interp|wasmgc|handle-abi] [--entry NAME] [-O0] [--timeout SEC] [ARGS…] [-- ARGS…]
+  help: `usage: vm3 run PROG [--backend interp|wasmgc|handle-abi] [--entry NAME] [-O0] [--timeout SEC]
+              [--max-slots N] [--max-bytes N] [--variant auto|minimal|stub] [ARGS…] [-- ARGS…]
 
 Validates PROG (ir.md §8.11; violations as 'vm3 validate' prints them), runs
 its entry function (or NAME) with ARGS, one decimal int64 per parameter, on a
@@ -51,6 +58,17 @@ value) when the backend knows it, and exits 1.
                      at the limit (embedding.md §7.2); prints "timeout after
                      N ms" on stderr and exits 1. Without it the run has no
                      limit.
+  --max-slots N      the heap's max_slots_per_arena (default 2^32)
+  --max-bytes N      the heap's max_heap_bytes in accounted bytes (default
+                     2^28, arenas.md §2.6); reaching it is the trap
+                     OUT_OF_MEMORY. The worker's V8 heap limit is raised to
+                     ${REAL_BYTES_FACTOR}·N + ${HEAP_MARGIN_MB} MiB where that is above Node's default
+                     (arenas.md §2.7), and a note says so on stderr
+  --variant V        the collector: auto (default), minimal or stub
+                     (collection.md §4.5)
+                     These three apply to interp and handle-abi, whose heap
+                     is the TypeScript heap; WasmGC's heap is the engine's,
+                     which accounts nothing (ir.md §8.10)
 ARGS after '--' are always arguments; before it, a negative number such as
 -5 is an argument too.
 
@@ -62,6 +80,7 @@ uncompilable program, 2 usage error (including a bad or missing argument).
     let entry: string | undefined;
     let optimize = true;
     let timeoutMs: number | undefined;
+    const heap: HeapConfig = { variant: "auto" };
     const positional: string[] = [];
     for (let i = 0; i < args.length; i++) {
       const a = args[i]!;
@@ -86,6 +105,17 @@ uncompilable program, 2 usage error (including a bad or missing argument).
         const sec = v === undefined || !/^[0-9]+(\.[0-9]+)?$/.test(v) ? NaN : Number(v);
         if (!(sec > 0) || sec * 1000 > 2 ** 31 - 1) return usageError(io, this, `--timeout needs a positive number of seconds up to ${Math.floor((2 ** 31 - 1) / 1000)}, got ${v ?? "nothing"}`);
         timeoutMs = Math.ceil(sec * 1000);
+      } else if (a === "--max-slots" || a.startsWith("--max-slots=") || a === "--max-bytes" || a.startsWith("--max-bytes=")) {
+        const flag = a.startsWith("--max-slots") ? "--max-slots" : "--max-bytes";
+        const v = a === flag ? args[++i] : a.slice(flag.length + 1);
+        const n = v !== undefined && /^[0-9]+$/.test(v) ? Number(v) : NaN;
+        if (!(n >= 1) || !Number.isSafeInteger(n)) return usageError(io, this, `${flag} needs a positive integer, got ${v ?? "nothing"}`);
+        if (flag === "--max-slots") heap.maxSlotsPerArena = n;
+        else heap.maxHeapBytes = n;
+      } else if (a === "--variant" || a.startsWith("--variant=")) {
+        const v = a === "--variant" ? args[++i] : a.slice("--variant=".length);
+        if (v !== "auto" && v !== "minimal" && v !== "stub") return usageError(io, this, `--variant ${v ?? "needs a value"}: want auto, minimal or stub`);
+        heap.variant = v;
       } else if (a === "-O0") {
         optimize = false;
       } else if (/^-[0-9]/.test(a)) {
@@ -97,6 +127,10 @@ uncompilable program, 2 usage error (including a bad or missing argument).
       }
     }
     if (!optimize && backend === "interp") return usageError(io, this, "-O0 applies only to the compiled backends (wasmgc, handle-abi)");
+    const heapFlags = heap.maxSlotsPerArena !== undefined || heap.maxHeapBytes !== undefined || heap.variant !== "auto";
+    if (heapFlags && backend === "wasmgc") {
+      return usageError(io, this, "--max-slots, --max-bytes and --variant apply to interp and handle-abi: WasmGC's heap is the engine's, which accounts nothing (ir.md §8.10)");
+    }
     const [file, ...argTexts] = positional;
     if (file === undefined) return usageError(io, this, "missing PROG");
     const values: bigint[] = [];
@@ -130,7 +164,9 @@ uncompilable program, 2 usage error (including a bad or missing argument).
       // Always in a worker thread: its stack gives ir.md §8.8's depth with
       // wide frames (Node's main thread has under 1 MiB), and it is what a
       // time limit terminates (embedding.md §7.2).
-      const outcome = await runInWorker(program, backend, binary, name, values, timeoutMs ?? NO_LIMIT_MS);
+      const heapMb = workerHeapMb(heap.maxHeapBytes ?? DEFAULT_HEAP_BYTES);
+      if (heapMb !== undefined) io.err(`vm3 run: --max-bytes ${heap.maxHeapBytes}: the worker's V8 heap limit is raised to ${heapMb} MiB (arenas.md §2.7)\n`);
+      const outcome = await runInWorker({ program, backend, binary, entry: name, args: values, heap, limitMs: timeoutMs ?? NO_LIMIT_MS, heapMb });
       if (outcome.kind === "timeout") {
         io.err(`timeout after ${Math.round(outcome.afterMs)} ms (limit ${outcome.limitMs} ms)\n`);
         return Exit.ERROR;
@@ -181,13 +217,34 @@ function plural(n: number, word: string): string {
 /** The largest timer delay (2^31 - 1 ms, about 24.8 days): a run without --timeout. */
 const NO_LIMIT_MS = 2 ** 31 - 1;
 
+/**
+ * The V8 heap limit a worker needs for a TS heap of `maxBytes` accounted bytes
+ * (arenas.md §2.7: at most REAL_BYTES_FACTOR real bytes each), or undefined
+ * where Node's default limit already holds it.
+ */
+export function workerHeapMb(maxBytes: number): number | undefined {
+  const mb = Math.ceil((REAL_BYTES_FACTOR * maxBytes) / 2 ** 20) + HEAP_MARGIN_MB;
+  return mb * 2 ** 20 > getHeapStatistics().heap_size_limit ? mb : undefined;
+}
+
+interface WorkerRun {
+  program: Program;
+  backend: Backend;
+  binary: Uint8Array | undefined;
+  entry: string;
+  args: bigint[];
+  heap: HeapConfig;
+  limitMs: number;
+  heapMb: number | undefined;
+}
+
 /** One run in a worker thread that the limit terminates (embedding.md §7.2). */
-async function runInWorker(program: Program, backend: Backend, binary: Uint8Array | undefined, entry: string, args: bigint[], limitMs: number): Promise<RunOutcome> {
+async function runInWorker(run: WorkerRun): Promise<RunOutcome> {
   const { nodeRunner } = await import("../run/node-runner.ts");
-  const runner = nodeRunner();
+  const runner = nodeRunner(run.heapMb === undefined ? {} : { maxOldGenerationMb: run.heapMb });
   try {
-    const request = { engine: backend, key: "vm3-run", program, entry, args };
-    return await runner.run(binary === undefined ? request : { ...request, binary }, limitMs);
+    const request = { engine: run.backend, key: "vm3-run", program: run.program, entry: run.entry, args: run.args, ...(run.backend === "wasmgc" ? {} : { heap: run.heap }) };
+    return await runner.run(run.binary === undefined ? request : { ...request, binary: run.binary }, run.limitMs);
   } finally {
     runner.close();
   }
