@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The vm3 command line: `vm3 COMMAND [ARGS]`. Each command lives in its own
 // file; this is only the dispatcher. Exit codes: 0 ok, 1 invalid program,
-// other errors or a trap (vm3 run), 2 usage.
+// other errors or a trap (vm3 run), 2 usage. No error prints a stack.
 import type { CliIo, Command } from "./io.ts";
 import { Exit, isHelp, processIo, usageError } from "./io.ts";
 import { validateCommand } from "./validate.ts";
@@ -41,7 +41,21 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<Exit>
   }
   const cmd = COMMANDS.find((c) => c.name === name);
   if (cmd === undefined) return usageError(io, undefined, `unknown command "${name}"`);
-  return await cmd.run(rest, io);
+  try {
+    return await cmd.run(rest, io);
+  } catch (e) {
+    // Anything a command did not handle is an internal error (a compiler
+    // bug, an engine failure inside binaryen): one line naming it. Left to
+    // Node, an uncaught error prints the source line it came from — for an
+    // error inside binaryen.js, 72 KB of minified library.
+    io.err(`vm3 ${name}: internal error: ${errorLine(e)}\n`);
+    return Exit.ERROR;
+  }
+}
+
+/** `Name: first line of the message`, for any thrown value. */
+export function errorLine(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message.split("\n")[0]}` : String(e);
 }
 
 if (import.meta.main) process.exitCode = await main(process.argv.slice(2));

@@ -16,6 +16,7 @@ import { emitFunction, type FunctionTarget } from "../wasm/function.ts";
 import { installDivOps } from "../wasm/arith.ts";
 import { binaryen, i64Const } from "../wasm/binaryen.ts";
 import { FMA_FUNCTION, installFma } from "../wasm/fma.ts";
+import { binaryenFailure, largeFunctions, optimizeModule } from "../wasm/optimize.ts";
 import { installCellCodec } from "./cells.ts";
 import { Imports } from "./imports.ts";
 import { planRoots, type RootPlan } from "./roots.ts";
@@ -145,13 +146,11 @@ export function emitHandleAbiModule(program: Program, options: HandleAbiOptions 
       );
     }
     if (options.optimize) {
-      const noInline = binaryen.getPassArgument("no-inline");
+      // Large functions skip the passes that nest without bound (wasm/optimize.ts).
       try {
-        binaryen.setPassArgument("no-inline", FMA_FUNCTION);
-        m.runPasses(["no-inline"]);
-        m.optimize();
-      } finally {
-        binaryen.setPassArgument("no-inline", noInline);
+        optimizeModule(m, { noInline: FMA_FUNCTION, large: largeFunctions(program.functions, cx.functionName) });
+      } catch (e) {
+        throw new HandleAbiEmitError(binaryenFailure(`binaryen -O on the handle-ABI module for entry ${program.entry}`, e, program.functions));
       }
       if (!m.validate()) throw new HandleAbiEmitError(`binaryen -O produced an invalid handle-ABI module for entry ${program.entry}`);
     }

@@ -193,9 +193,16 @@ export function emitFunction(target: FunctionTarget, fn: Func, fnIndex: number):
     relooper.addBranch(entry, blocks.get(0)!, 0, 0);
   }
   const labelHelper = newLocal(binaryen.i32);
-  const body = relooper.renderAndDispose(entry, labelHelper);
-  // The Relooper's output may fall off its end after blocks that all return;
-  // an `unreachable` there makes the body's type the result type.
-  const full = resultType === binaryen.none ? body : m.block(null, [body, m.unreachable()], resultType);
-  m.addFunction(target.functionName(fnIndex), binaryen.createType(params.map(typeOf)), resultType, vars, full);
+  try {
+    const body = relooper.renderAndDispose(entry, labelHelper);
+    // The Relooper's output may fall off its end after blocks that all return;
+    // an `unreachable` there makes the body's type the result type.
+    const full = resultType === binaryen.none ? body : m.block(null, [body, m.unreachable()], resultType);
+    m.addFunction(target.functionName(fnIndex), binaryen.createType(params.map(typeOf)), resultType, vars, full);
+  } catch (e) {
+    // binaryen's own failure (the Relooper recurses on the CFG's nesting):
+    // one line naming the function, never the library's stack.
+    const error = e instanceof Error ? `${e.name}: ${e.message.split("\n")[0]}` : String(e);
+    throw new Error(`func ${fn.name}: structuring its ${fn.blocks.length} blocks failed in binaryen (${error})`);
+  }
 }

@@ -22,6 +22,7 @@ import { installCellOps } from "./cell-ops.ts";
 import type { EmitContext } from "./context.ts";
 import { FMA_FUNCTION, installFma } from "../wasm/fma.ts";
 import { emitFunction, type FunctionTarget } from "../wasm/function.ts";
+import { binaryenFailure, largeFunctions, optimizeModule } from "../wasm/optimize.ts";
 import { installFusedMadd } from "./fused-madd.ts";
 import { installHostOps } from "./host-ops.ts";
 import { shapeDescs, valueType } from "./ir-types.ts";
@@ -53,6 +54,8 @@ export function emitWasmGc(program: Program, options: EmitOptions = {}): Uint8Ar
   const m = emitWasmGcModule(program, options);
   try {
     return m.emitBinary();
+  } catch (e) {
+    throw new EmitError(binaryenFailure(`writing the module for entry ${program.entry}`, e, program.functions));
   } finally {
     m.dispose();
   }
@@ -115,47 +118,19 @@ export function emitWasmGcModule(program: Program, options: EmitOptions = {}): b
       );
     }
     if (options.optimize) {
-      optimize(m);
+      // -O2 with the inlining limits raised; the exact fma's emulation is long
+      // and rarely taken once the fused path is on (fused-madd.ts): inlined
+      // into a hot loop it costs registers. Large functions: optimize.ts.
+      try {
+        optimizeModule(m, { level: 2, shrink: 0, inline: INLINE, noInline: FMA_FUNCTION, large: largeFunctions(program.functions, cx.functionName) });
+      } catch (e) {
+        throw new EmitError(binaryenFailure(`binaryen -O on the module for entry ${program.entry}`, e, program.functions));
+      }
       if (!m.validate()) throw new EmitError(`binaryen -O produced an invalid module for entry ${program.entry}`);
     }
     return m;
   } catch (e) {
     m.dispose();
     throw e;
-  }
-}
-
-/**
- * binaryen -O2 with inlining limits raised for the runtime helpers. The
- * limits are binaryen.js globals: they are restored afterwards so that other
- * users of binaryen in the process see its defaults.
- */
-function optimize(m: binaryen.Module): void {
-  const saved = {
-    level: binaryen.getOptimizeLevel(),
-    shrink: binaryen.getShrinkLevel(),
-    always: binaryen.getAlwaysInlineMaxSize(),
-    flexible: binaryen.getFlexibleInlineMaxSize(),
-    oneCaller: binaryen.getOneCallerInlineMaxSize(),
-    noInline: binaryen.getPassArgument("no-inline"),
-  };
-  try {
-    binaryen.setOptimizeLevel(2);
-    binaryen.setShrinkLevel(0);
-    binaryen.setAlwaysInlineMaxSize(INLINE.always);
-    binaryen.setFlexibleInlineMaxSize(INLINE.flexible);
-    binaryen.setOneCallerInlineMaxSize(INLINE.oneCaller);
-    // The exact fma's emulation is long and rarely taken once the fused path
-    // is on (fused-madd.ts); inlined into a hot loop it costs registers.
-    binaryen.setPassArgument("no-inline", FMA_FUNCTION);
-    m.runPasses(["no-inline"]);
-    m.optimize();
-  } finally {
-    binaryen.setOptimizeLevel(saved.level);
-    binaryen.setShrinkLevel(saved.shrink);
-    binaryen.setAlwaysInlineMaxSize(saved.always);
-    binaryen.setFlexibleInlineMaxSize(saved.flexible);
-    binaryen.setOneCallerInlineMaxSize(saved.oneCaller);
-    binaryen.setPassArgument("no-inline", saved.noInline);
   }
 }

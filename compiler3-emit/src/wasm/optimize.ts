@@ -1,0 +1,128 @@
+// The optimiser driver both targets share (wasmgc.md §9.7, handle-abi.md):
+// binaryen's -O pipeline, made safe for large functions.
+//
+// Why large functions need care. binaryen's simplify-locals sinks every
+// single-use `local.set` into its use; on a block of n dependent values (each
+// computed from the previous one, ordinary compiler output for an unrolled
+// or generated computation) that builds one expression n deep. Later passes
+// then walk that tree recursively (optimize-instructions, the Stack IR
+// writer), on the thread's stack: binaryen.js is compiled C++ running on
+// the JS thread, so near 2,500 levels Node's main-thread stack is exhausted
+// (`RangeError: Maximum call stack size exceeded`), and even where it is not
+// (a larger stack) both simplify-locals (it re-analyses the growing tree's
+// effects at every sink) and optimize-instructions take time quadratic in n:
+// 10,000 dependent values took 12.5 s with a 256 MiB stack. And
+// coalesce-locals is quadratic in the number of locals: the same function
+// with its 10,000 locals left unsunk took 41 s in it.
+//
+// So a function with more than LARGE_FUNCTION_VALUES IR values is optimised
+// without the passes that nest or whose cost grows with the square of the
+// function (NONLINEAR_PASSES below): its values stay one `local.set` each,
+// flat, as the emitter wrote them (function.ts), and every other pass (dce,
+// optimize-instructions, precompute, inlining of the runtime helpers, …)
+// still runs on it. V8 builds its own SSA graph from locals, so flat locals
+// cost it nothing at run time; they cost only bytes. Every other function of
+// such a module then gets the full function pipeline on its own
+// (`optimizeFunction`), so a small hot kernel beside a large function is
+// optimised as in any other module. A module without a large function takes
+// exactly binaryen's -O, as before.
+
+import { binaryen } from "./binaryen.ts";
+
+/**
+ * Above this many IR values (ir.md §8.1, parameters included) a function is
+ * large. The corpus's largest function has 159 values; binaryen's full
+ * pipeline handled 2,000 dependent values on Node's main-thread stack and
+ * failed at 2,500 (3,000 for one shape, 2,500 for another), so 1,000 leaves
+ * a margin of at least two.
+ */
+export const LARGE_FUNCTION_VALUES = 1000;
+
+/** The passes of binaryen's -O2 that a large function skips (see above). */
+export const NONLINEAR_PASSES: readonly string[] = ["simplify-locals-nostructure", "simplify-locals", "coalesce-locals"];
+
+export interface OptimizeOptions {
+  /** binaryen's optimize level (2 for -O2) and shrink level; absent: binaryen.js's current settings. */
+  level?: number;
+  shrink?: number;
+  /** Inlining limits (binaryen's defaults where absent). */
+  inline?: { always: number; flexible: number; oneCaller: number };
+  /** A function never to inline (binaryen's `no-inline` pass argument, a name pattern). */
+  noInline?: string;
+  /** The module's large functions, by Wasm name (largeFunctions() finds them). */
+  large: readonly string[];
+}
+
+/** The Wasm names of `names`' functions that have more than LARGE_FUNCTION_VALUES values. */
+export function largeFunctions(functions: readonly { values: readonly unknown[] }[], name: (i: number) => string): string[] {
+  return functions.flatMap((f, i) => (f.values.length > LARGE_FUNCTION_VALUES ? [name(i)] : []));
+}
+
+/**
+ * What a failure inside binaryen (an engine error such as a `RangeError` from
+ * a stack it exhausted, or an abort) says about the program: one line with
+ * the error and the program's largest function, which is what binaryen's
+ * recursion grows with; never the library's stack or source.
+ */
+export function binaryenFailure(what: string, e: unknown, functions: readonly { name: string; values: readonly unknown[] }[]): string {
+  const error = e instanceof Error ? `${e.name}: ${e.message.split("\n")[0]}` : String(e);
+  const largest = functions.reduce<{ name: string; values: readonly unknown[] } | undefined>((a, f) => (a === undefined || f.values.length > a.values.length ? f : a), undefined);
+  return `${what} failed (${error})${largest === undefined ? "" : `; the largest function is func ${largest.name} with ${largest.values.length} values`}`;
+}
+
+/**
+ * Runs binaryen's optimiser on `m` with `options`. The settings are
+ * binaryen.js globals: each is restored afterwards, so that other users of
+ * binaryen in the process see what they set.
+ */
+export function optimizeModule(m: binaryen.Module, options: OptimizeOptions): void {
+  const saved = {
+    level: binaryen.getOptimizeLevel(),
+    shrink: binaryen.getShrinkLevel(),
+    always: binaryen.getAlwaysInlineMaxSize(),
+    flexible: binaryen.getFlexibleInlineMaxSize(),
+    oneCaller: binaryen.getOneCallerInlineMaxSize(),
+    noInline: binaryen.getPassArgument("no-inline"),
+    skipped: NONLINEAR_PASSES.filter((p) => binaryen.hasPassToSkip(p)),
+  };
+  try {
+    if (options.level !== undefined) binaryen.setOptimizeLevel(options.level);
+    if (options.shrink !== undefined) binaryen.setShrinkLevel(options.shrink);
+    if (options.inline !== undefined) {
+      binaryen.setAlwaysInlineMaxSize(options.inline.always);
+      binaryen.setFlexibleInlineMaxSize(options.inline.flexible);
+      binaryen.setOneCallerInlineMaxSize(options.inline.oneCaller);
+    }
+    if (options.noInline !== undefined) {
+      binaryen.setPassArgument("no-inline", options.noInline);
+      m.runPasses(["no-inline"]);
+    }
+    if (options.large.length === 0) {
+      m.optimize();
+      return;
+    }
+    // The whole module without the nonlinear passes (the skip list reaches
+    // the pipelines that inlining and the other global passes run again on
+    // the functions they change), then the full function pipeline on every
+    // function that is not large.
+    for (const p of NONLINEAR_PASSES) binaryen.addPassToSkip(p);
+    m.optimize();
+    binaryen.clearPassesToSkip();
+    for (const p of saved.skipped) binaryen.addPassToSkip(p);
+    const large = new Set(options.large);
+    for (let i = 0; i < m.getNumFunctions(); i++) {
+      const info = binaryen.getFunctionInfo(m.getFunctionByIndex(i));
+      if ((info.module ?? "") !== "" || large.has(info.name)) continue; // an import has no body
+      m.optimizeFunction(info.name);
+    }
+  } finally {
+    binaryen.setOptimizeLevel(saved.level);
+    binaryen.setShrinkLevel(saved.shrink);
+    binaryen.setAlwaysInlineMaxSize(saved.always);
+    binaryen.setFlexibleInlineMaxSize(saved.flexible);
+    binaryen.setOneCallerInlineMaxSize(saved.oneCaller);
+    binaryen.setPassArgument("no-inline", saved.noInline);
+    binaryen.clearPassesToSkip();
+    for (const p of saved.skipped) binaryen.addPassToSkip(p);
+  }
+}

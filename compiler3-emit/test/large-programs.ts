@@ -1,0 +1,35 @@
+// Generators of large IR programs (issue 10, "Large programs"): the shapes
+// ordinary compiler output takes at scale, in the text form of ir-text.md.
+
+/**
+ * One block of `n` dependent ops: each value is computed from the one before
+ * it (alternately `add.i64` with the parameter and `mulk.i64 … 3`, which no
+ * rewrite folds away), so the chain is `n` deep. Returns the last value.
+ */
+export function dependentChain(n: number): string {
+  const lines = ["entry @main", "", "func main(v0: i64) -> i64 {", "b0:"];
+  for (let i = 1; i <= n; i++) {
+    lines.push(i % 2 === 1 ? `  v${i} = add.i64 v${i - 1}, v0` : `  v${i} = mulk.i64 v${i - 1}, 3`);
+  }
+  lines.push(`  return v${n}`, "}", "");
+  return lines.join("\n");
+}
+
+/**
+ * `n` values live at once: `v_i = mulk.i64 v0, i` for i = 1..n, all defined
+ * before any is used, then summed (the first defined is added last, so every
+ * one stays live until the sum reaches it).
+ */
+export function manyLive(n: number): string {
+  const lines = ["entry @main", "", "func main(v0: i64) -> i64 {", "b0:"];
+  for (let i = 1; i <= n; i++) lines.push(`  v${i} = mulk.i64 v0, ${i}`);
+  let acc = n;
+  let next = n + 1;
+  for (let i = n - 1; i >= 1; i--) {
+    lines.push(`  v${next} = add.i64 v${acc}, v${i}`);
+    acc = next++;
+  }
+  lines.push(`  return v${acc}`, "}", "");
+  return lines.join("\n");
+}
+
