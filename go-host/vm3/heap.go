@@ -19,11 +19,26 @@ const (
 // for an arena this version does not implement (cell.md §1.3, last note).
 var arenaIndex = [16]int8{stringIdx, listIdx, mapIdx, -1, structIdx, -1, -1, -1, -1, f64Idx, i64Idx, -1, -1, hostIdx, -1, -1}
 
-// Bounds of operations.md §3.1.
+// Bounds of operations.md §3.1. The last three are what V8 can hold (its
+// longest string, largest Map, longest array); Go enforces them too, so a
+// heap one host accepts is one every host can represent.
 const (
-	MaxLength = 1<<31 - 1
-	MaxFields = 65535
+	MaxLength   = 1<<31 - 1
+	MaxFields   = 65535
+	MaxStrBytes = 1<<29 - 24
+	MaxKeys     = 1 << 24
+	MaxStored   = 1 << 27
 )
+
+// storable is OUT_OF_MEMORY when a sequence would store an element at index
+// i >= MaxStored (operations.md §3.1): a set there, or a push onto a
+// sequence that long. Checked before the byte limit, so nothing changes.
+func storable(op string, i uint64) error {
+	if i >= MaxStored {
+		return trapf(vm3pb.TrapCode_OUT_OF_MEMORY, op, "element %d cannot be stored: a sequence stores at most MaxStored %d elements", i, MaxStored)
+	}
+	return nil
+}
 
 // Heap is one vm3 heap: its arenas, roots and counters. It is not safe for
 // concurrent use.

@@ -54,12 +54,15 @@ func (h *Heap) ListSet(list Cell, i int64, v Cell) error {
 	if err := h.value("list_set", v); err != nil {
 		return err
 	}
+	if err := storable("list_set", uint64(j)); err != nil {
+		return err
+	}
 	a.setElement(s, j, v)
 	return nil
 }
 
 // ListPush appends v (operations.md §3.2 list_push): handle(list), value(v),
-// MaxLength, then the byte limit, which under AUTO first collects once with
+// MaxLength, MaxStored, then the byte limit, which under AUTO first collects once with
 // list and v as extra roots.
 func (h *Heap) ListPush(list Cell, v Cell) error {
 	a, s, err := h.handle("list_push", list, listIdx)
@@ -72,6 +75,9 @@ func (h *Heap) ListPush(list Cell, v Cell) error {
 	n := a.lengths[s]
 	if n == MaxLength {
 		return trapf(vm3pb.TrapCode_OUT_OF_MEMORY, "list_push", "list is at the maximum length %d", MaxLength)
+	}
+	if err := storable("list_push", uint64(n)); err != nil {
+		return err
 	}
 	if err := h.grow("list_push", 8, list, v); err != nil {
 		return err

@@ -19,7 +19,7 @@ func (h *Heap) MapNew() (Cell, error) {
 }
 
 // MapSet maps key to value (operations.md §3.2 map_set): handle(m, Map),
-// int(key), int(value); a new key is OUT_OF_MEMORY at MaxLength keys and
+// int(key), int(value); a new key is OUT_OF_MEMORY at MaxKeys keys and
 // adds 16 bytes with list_push's limit check (roots m, key, value); an
 // existing key is overwritten and adds nothing.
 func (h *Heap) MapSet(m, key, value Cell) error {
@@ -35,8 +35,8 @@ func (h *Heap) MapSet(m, key, value Cell) error {
 	}
 	mp := a.maps[s]
 	if _, ok := mp[key]; !ok {
-		if len(mp) == MaxLength {
-			return trapf(vm3pb.TrapCode_OUT_OF_MEMORY, "map_set", "the map holds MaxLength %d keys", MaxLength)
+		if len(mp) >= MaxKeys {
+			return trapf(vm3pb.TrapCode_OUT_OF_MEMORY, "map_set", "the map holds MaxKeys %d keys", MaxKeys)
 		}
 		if err := h.grow("map_set", 16, m, key, value); err != nil {
 			return err

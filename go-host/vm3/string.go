@@ -6,11 +6,11 @@ import "github.com/vm3-bridge/vm3/go-host/vm3pb"
 // 16 + byte length (arenas.md §2.6).
 
 // StrNew allocates a String holding a copy of b (operations.md §3.2
-// str_new): BAD_ARGUMENT beyond MaxLength bytes, then
+// str_new): BAD_ARGUMENT beyond MaxStrBytes bytes, then
 // allocate(String, 16+len(b), []).
 func (h *Heap) StrNew(b []byte) (Cell, error) {
-	if len(b) > MaxLength {
-		return 0, trapf(vm3pb.TrapCode_BAD_ARGUMENT, "str_new", "%d bytes, more than MaxLength %d", len(b), MaxLength)
+	if len(b) > MaxStrBytes {
+		return 0, trapf(vm3pb.TrapCode_BAD_ARGUMENT, "str_new", "%d bytes, more than MaxStrBytes %d", len(b), MaxStrBytes)
 	}
 	s, err := h.allocate("str_new", stringIdx, 16+uint64(len(b)), uint32(len(b)))
 	if err != nil {
@@ -30,7 +30,7 @@ func (h *Heap) StrLen(str Cell) (int64, error) {
 }
 
 // StrConcat allocates a String a‖b (operations.md §3.2 str_concat):
-// handle(a, String), handle(b, String), a result beyond MaxLength bytes is
+// handle(a, String), handle(b, String), a result beyond MaxStrBytes bytes is
 // OUT_OF_MEMORY, then allocate(String, 16+len, [a, b]).
 func (h *Heap) StrConcat(a, b Cell) (Cell, error) {
 	left, err := h.strBytes("str_concat", a)
@@ -42,8 +42,8 @@ func (h *Heap) StrConcat(a, b Cell) (Cell, error) {
 		return 0, err
 	}
 	n := uint64(len(left)) + uint64(len(right))
-	if n > MaxLength {
-		return 0, trapf(vm3pb.TrapCode_OUT_OF_MEMORY, "str_concat", "%d bytes, more than MaxLength %d", n, MaxLength)
+	if n > MaxStrBytes {
+		return 0, trapf(vm3pb.TrapCode_OUT_OF_MEMORY, "str_concat", "%d bytes, more than MaxStrBytes %d", n, MaxStrBytes)
 	}
 	joined := make([]byte, 0, n)
 	joined = append(append(joined, left...), right...)

@@ -96,6 +96,9 @@ func (h *Heap) typedSet(o *typedOps, arr Cell, i int64, v Cell) error {
 	if err := o.check(o.set, v); err != nil {
 		return err
 	}
+	if err := storable(o.set, uint64(j)); err != nil {
+		return err
+	}
 	a.setElement(s, j, v)
 	return nil
 }
@@ -110,6 +113,9 @@ func (h *Heap) typedPush(o *typedOps, arr Cell, v Cell) error {
 	}
 	if a.lengths[s] == MaxLength {
 		return trapf(vm3pb.TrapCode_OUT_OF_MEMORY, o.push, "array is at the maximum length %d", MaxLength)
+	}
+	if err := storable(o.push, uint64(a.lengths[s])); err != nil {
+		return err
 	}
 	if err := h.grow(o.push, 8, arr, v); err != nil {
 		return err

@@ -11,7 +11,7 @@ import { type HeapConfig, type ResolvedConfig, resolveConfig } from "./heap-conf
 import { checkHeapInvariants } from "./invariants.ts";
 import type { HeapCore } from "./heap-core.ts";
 import { MapArena } from "./map-arena.ts";
-import { materializeTo, nullCells } from "./null-cells.ts";
+import { checkMaterializable, materializeTo, nullCells } from "./null-cells.ts";
 import { MAX_SCOPE_ROOTS, MAX_SCOPES, RootStack } from "./roots.ts";
 import type { HeapStats } from "./stats.ts";
 import { StringArena } from "./string-arena.ts";
@@ -117,7 +117,8 @@ export class Heap {
     if (!(index >= 0 && index < length && (index | 0) === index)) throw outOfBounds("list_set", index, length);
     this.#value(value, "list_set");
     const cells = this.#lists.payload[slot]!;
-    if (index > cells.length) materializeTo(cells, index);
+    // At or past the written prefix: the tail becomes real, up to MAX_STORED (operations.md §3.1).
+    if (index >= cells.length) materializeTo(cells, index, CELL_NULL, "list_set");
     cells[index] = value;
   }
 
@@ -127,9 +128,10 @@ export class Heap {
     this.#value(value, "list_push");
     const length = lists.lengths[slot]!;
     if (length === MAX_LENGTH) throw new Trap(TrapCode.OUT_OF_MEMORY, "list_push", `the list is at MAX_LENGTH ${MAX_LENGTH}`);
+    checkMaterializable(length, "list_push");
     this.#grow(8, "list_push", [list, value]);
     const cells = lists.payload[slot]!;
-    if (length > cells.length) materializeTo(cells, length);
+    if (length > cells.length) materializeTo(cells, length, CELL_NULL, "list_push");
     cells.push(value);
     lists.lengths[slot] = length + 1;
   }

@@ -11,8 +11,8 @@ import { Trap, TrapCode } from "./trap.ts";
 
 /** The Cell of the integer 0: `map_get` of an absent key (ir.md §8.5 op 43). */
 const CELL_ZERO: Cell = 0xffff_c000_0000_0000n;
-/** Bound on a map's key count: MAX_LENGTH (operations.md §3.1). */
-const MAX_KEYS = 2 ** 31 - 1;
+/** Bound on a map's key count: MAX_KEYS, V8's largest Map (operations.md §3.1). */
+export const MAX_KEYS = 2 ** 24;
 /**
  * The payload of every map without keys: a JS Map costs about 200 bytes, so
  * a flood of empty maps would cost 13 real bytes per accounted byte
@@ -43,7 +43,7 @@ export class MapArena {
     let map = this.store.payload[slot]!;
     if (map === NO_KEYS) map = this.store.payload[slot] = new Map<Cell, Cell>();
     if (!map.has(key)) {
-      if (map.size === MAX_KEYS) throw new Trap(TrapCode.OUT_OF_MEMORY, "map_set", `the map holds MAX_LENGTH ${MAX_KEYS} keys`);
+      if (map.size >= MAX_KEYS) throw new Trap(TrapCode.OUT_OF_MEMORY, "map_set", `the map holds MAX_KEYS ${MAX_KEYS} keys`);
       this.#core.grow(16, "map_set", [m, key, value]);
       this.store.lengths[slot] = map.size + 1;
     }

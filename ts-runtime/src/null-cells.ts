@@ -58,7 +58,7 @@ export const MAX_MATERIALIZED = 2 ** 27;
  */
 export function checkMaterializable(index: number, op: string): void {
   if (index >= MAX_MATERIALIZED) {
-    throw new Trap(TrapCode.OUT_OF_MEMORY, op, `element ${index} cannot be stored: this engine holds at most ${MAX_MATERIALIZED} elements of one sequence (handle-abi.md §10.3)`);
+    throw new Trap(TrapCode.OUT_OF_MEMORY, op, `element ${index} cannot be stored: a sequence stores at most MAX_STORED ${MAX_MATERIALIZED} elements (operations.md §3.1)`);
   }
 }
 

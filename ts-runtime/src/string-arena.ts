@@ -6,8 +6,8 @@ import type { Cell } from "./cell.ts";
 import type { HeapCore } from "./heap-core.ts";
 import { Trap, TrapCode } from "./trap.ts";
 
-/** Bound on a string's byte length: MAX_LENGTH (operations.md §3.1). */
-const MAX_BYTES = 2 ** 31 - 1;
+/** Bound on a string's byte length: MAX_STR_BYTES, V8's longest string, so its text is always a JS string (operations.md §3.1). */
+export const MAX_STR_BYTES = 2 ** 29 - 24;
 
 /** The payload of every empty String: payloads are never written, so one suffices (arenas.md §2.7). */
 const NO_BYTES = new Uint8Array(0);
@@ -26,7 +26,7 @@ export class StringArena {
   /** `str_new(bytes)`: a new String holding a copy of `bytes` (a JS string is taken as its UTF-8 encoding). */
   strNew(bytes: Uint8Array | string): Cell {
     const copy = bytes.length === 0 ? NO_BYTES : typeof bytes === "string" ? encoder.encode(bytes) : bytes.slice();
-    if (copy.length > MAX_BYTES) throw new Trap(TrapCode.BAD_ARGUMENT, "str_new", `${copy.length} bytes, more than MAX_LENGTH ${MAX_BYTES}`);
+    if (copy.length > MAX_STR_BYTES) throw new Trap(TrapCode.BAD_ARGUMENT, "str_new", `${copy.length} bytes, more than MAX_STR_BYTES ${MAX_STR_BYTES}`);
     this.#core.reserve(this.store, 16 + copy.length, "str_new", []);
     return this.#core.commit(this.store, copy, copy.length);
   }
@@ -41,7 +41,7 @@ export class StringArena {
     const left = this.#bytes(a, "str_concat");
     const right = this.#bytes(b, "str_concat");
     const length = left.length + right.length;
-    if (length > MAX_BYTES) throw new Trap(TrapCode.OUT_OF_MEMORY, "str_concat", `${length} bytes, more than MAX_LENGTH ${MAX_BYTES}`);
+    if (length > MAX_STR_BYTES) throw new Trap(TrapCode.OUT_OF_MEMORY, "str_concat", `${length} bytes, more than MAX_STR_BYTES ${MAX_STR_BYTES}`);
     this.#core.reserve(this.store, 16 + length, "str_concat", [a, b]);
     const joined = length === 0 ? NO_BYTES : new Uint8Array(length);
     joined.set(left, 0);

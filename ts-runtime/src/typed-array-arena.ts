@@ -58,7 +58,8 @@ export class TypedArrayArena {
     if (!(index >= 0 && index < length && (index | 0) === index)) throw outOfBounds(op, index, length);
     this.#check(op, value);
     const cells = this.store.payload[slot]!;
-    if (index > cells.length) materializeTo(cells, index, this.#zero, op);
+    // At or past the written prefix: the tail becomes real, up to MAX_STORED (operations.md §3.1).
+    if (index >= cells.length) materializeTo(cells, index, this.#zero, op);
     cells[index] = value;
   }
 
