@@ -4,7 +4,7 @@
 // runtime operations (cell-ops, list-ops, map-ops, string-ops, host-ops,
 // lifetime, arith, fma), each a small function binaryen's -O may inline; one
 // global per string constant (ir.md §8.10: created with the instance, so a
-// fresh instance is a fresh run); one function per IR function; an export per
+// fresh instance is a fresh run; a long one by the start function, string-ops.ts); one function per IR function; an export per
 // function that an embedder can call as an entry (all parameters i64, result
 // i64/f64/bool/str/unit: §8.9), under its IR name.
 //
@@ -89,14 +89,9 @@ export function emitWasmGcModule(program: Program, options: EmitOptions = {}): b
     };
     const encoder = new TextEncoder();
     program.functions.forEach((f, fi) => {
-      f.strings.forEach((s, si) => {
-        try {
-          m.addGlobal(cx.stringGlobal(fi, si), types.string.ref, false, strings.constant(encoder.encode(s)));
-        } catch (e) {
-          throw new EmitError(`func ${f.name}: string ${si}: ${(e as Error).message}`);
-        }
-      });
+      f.strings.forEach((s, si) => strings.addConstant(cx.stringGlobal(fi, si), encoder.encode(s)));
     });
+    strings.finishConstants();
     const target: FunctionTarget = {
       module: m,
       valueType: (t) => valueType(types, t),

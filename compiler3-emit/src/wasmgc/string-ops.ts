@@ -16,12 +16,26 @@ export { STRING_EXPORTS };
 const LEN = 0;
 const BYTES = 1;
 
-/** V8 rejects `array.new_fixed` with more operands than this; a longer constant is an emit error. */
-const MAX_FIXED = 10_000;
+/**
+ * The longest constant built by `array.new_fixed` (one `i32.const` operand a
+ * byte) in its global's initializer: V8 rejects `array.new_fixed` with more
+ * than 10,000 operands. A longer constant's bytes are a passive data segment
+ * that the module's start function copies with `array.new_data` (not a
+ * constant expression, so it cannot be in an initializer): wasmgc.md §9.6.
+ */
+export const MAX_FIXED = 10_000;
+
+/** The start function that creates the constants longer than MAX_FIXED. */
+export const STRING_INIT = "vm3.init_strings";
 
 export interface StringOps {
-  /** A constant's initial value, usable in a global initializer. */
-  constant(bytes: Uint8Array): binaryen.ExpressionRef;
+  /**
+   * Adds global `name` holding a string constant with `bytes` (ir.md §8.10):
+   * created when the module is instantiated, before any export can run.
+   */
+  addConstant(name: string, bytes: Uint8Array): void;
+  /** Adds the data segments and start function of the long constants; once, after the last addConstant. */
+  finishConstants(): void;
   /** (ref null String) → i64 byte length; NULL_DEREF. */
   len(s: binaryen.ExpressionRef): binaryen.ExpressionRef;
   /** a ‖ b; NULL_DEREF for either (a first). */
@@ -120,13 +134,28 @@ export function installStringOps(module: binaryen.Module, types: RuntimeTypes): 
   );
   for (const name of Object.values(STRING_EXPORTS)) m.addFunctionExport(name, name);
 
+  const segments: { name: string; data: Uint8Array }[] = [];
+  const starts: binaryen.ExpressionRef[] = [];
   return {
-    constant(bytes) {
-      if (bytes.length > MAX_FIXED) {
-        throw new RangeError(`string constant of ${bytes.length} bytes: the WasmGC target takes at most ${MAX_FIXED}`);
+    addConstant(name, bytes) {
+      if (bytes.length <= MAX_FIXED) {
+        const fixed = m.array.new_fixed(A.heap, [...bytes].map((b) => m.i32.const(b)));
+        m.addGlobal(name, S.ref, false, m.struct.new([m.i32.const(bytes.length), fixed], S.heap));
+        return;
       }
-      const fixed = m.array.new_fixed(A.heap, [...bytes].map((b) => m.i32.const(b)));
-      return m.struct.new([m.i32.const(bytes.length), fixed], S.heap);
+      // Mutable only so that the start function can set it; an empty string
+      // until then, which no code sees (the start function runs first).
+      m.addGlobal(name, S.ref, true, m.struct.new([m.i32.const(0), m.array.new_fixed(A.heap, [])], S.heap));
+      const segment = `${name}.bytes`;
+      segments.push({ name: segment, data: bytes });
+      starts.push(m.global.set(name, m.struct.new([m.i32.const(bytes.length), m.array.new_data(A.heap, segment, m.i32.const(0), m.i32.const(bytes.length))], S.heap)));
+    },
+    finishConstants() {
+      if (segments.length === 0) return;
+      // Passive segments need a memory in binaryen's API (setMemory); it has
+      // no pages and is not exported: nothing else uses it.
+      m.setMemory(0, 0, null, segments.map((seg) => ({ ...seg, passive: true, offset: 0 })));
+      m.setStart(m.addFunction(STRING_INIT, binaryen.none, binaryen.none, [], m.block(null, starts)));
     },
     len: (s) => m.call("vm3.str_length", [s], i64),
     concat: (a, b) => m.call("vm3.str_concat", [a, b], S.ref),
