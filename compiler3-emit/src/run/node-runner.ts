@@ -35,7 +35,7 @@ export function nodeWorkerFactory(options: NodeRunnerOptions = {}): RunWorkerFac
     });
     worker.unref();
     worker.on("message", onMessage);
-    worker.on("error", (e: Error) => onDeath(`${e.name}: ${e.message}`));
+    worker.on("error", (e: Error) => onDeath(`${e.name}: ${e.message}`, (e as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY"));
     worker.on("exit", (code: number) => onDeath(`exited with code ${code}`));
     return {
       post: (m) => worker.postMessage(m),

@@ -5,7 +5,8 @@
 // worker (the only way to stop a synchronous Wasm or interpreter loop), and
 // the next request gets a fresh one.
 
-import type { FinishedRun, HostMessage, RefusedRun, RunOutcome, RunRequest, WorkerMessage } from "./request.ts";
+import { TrapCode } from "../../../ts-runtime/src/trap.ts";
+import type { FinishedRun, HostMessage, RefusedRun, RunEngine, RunOutcome, RunRequest, WorkerMessage } from "./request.ts";
 
 /** What the runner needs of a worker: a message port it can terminate. */
 export interface RunWorker {
@@ -13,8 +14,12 @@ export interface RunWorker {
   terminate(): void;
 }
 
-/** Makes a worker whose messages go to `onMessage` and whose death (an error or an exit) to `onDeath`. */
-export type RunWorkerFactory = (onMessage: (m: WorkerMessage) => void, onDeath: (why: string) => void) => RunWorker;
+/**
+ * Makes a worker whose messages go to `onMessage` and whose death (an error
+ * or an exit) to `onDeath`; `outOfMemory` when the engine ended it for
+ * reaching its heap limit (Node's ERR_WORKER_OUT_OF_MEMORY).
+ */
+export type RunWorkerFactory = (onMessage: (m: WorkerMessage) => void, onDeath: (why: string, outOfMemory?: boolean) => void) => RunWorker;
 
 /** A worker's startup and a module's compilation (before `started`) may take this long before the run fails. */
 export const DEFAULT_STARTUP_MS = 120_000;
@@ -22,6 +27,7 @@ export const DEFAULT_STARTUP_MS = 120_000;
 interface Pending {
   readonly id: number;
   readonly limitMs: number;
+  readonly engine: RunEngine;
   readonly resolve: (o: RunOutcome) => void;
   readonly reject: (e: Error) => void;
   startedAt?: number;
@@ -64,7 +70,7 @@ export class TimedRunner {
   #runNow(request: RunRequest, limitMs: number): Promise<RunOutcome> {
     if (this.#closed) return Promise.reject(new Error("TimedRunner is closed"));
     return new Promise<RunOutcome>((resolve, reject) => {
-      const p: Pending = { id: this.#nextId++, limitMs, resolve, reject };
+      const p: Pending = { id: this.#nextId++, limitMs, engine: request.engine, resolve, reject };
       this.#pending = p;
       p.timer = setTimeout(() => this.#fail(p, `the worker did not start the run within ${this.#startupMs} ms`), this.#startupMs);
       try {
@@ -81,10 +87,18 @@ export class TimedRunner {
         (m) => {
           if (this.#worker === worker) this.#onMessage(m);
         },
-        (why) => {
+        (why, outOfMemory) => {
           if (this.#worker !== worker) return; // a worker this runner already terminated
           this.#worker = undefined;
-          if (this.#pending !== undefined) this.#fail(this.#pending, `the worker died: ${why}`, false);
+          const p = this.#pending;
+          if (p === undefined) return;
+          // A WasmGC program allocates in the engine's heap (ir.md §8.10): the
+          // engine ending the worker at its heap limit is that program running
+          // out of memory (wasmgc.md), the trap every other backend gives. The
+          // TS heap's accounting trips before it (arenas.md §2.7), so there it
+          // stays a failure.
+          if (outOfMemory === true && p.engine === "wasmgc" && p.startedAt !== undefined) this.#outOfMemory(p, why);
+          else this.#fail(p, `the worker died: ${why}`, false);
         },
       );
       this.#worker = worker;
@@ -112,6 +126,13 @@ export class TimedRunner {
     this.#pending = undefined;
     this.#kill();
     p.resolve({ kind: "timeout", limitMs: p.limitMs, afterMs: performance.now() - (p.startedAt ?? performance.now()) });
+  }
+
+  #outOfMemory(p: Pending, why: string): void {
+    clearTimeout(p.timer);
+    this.#pending = undefined;
+    const result = { kind: "trap" as const, code: TrapCode.OUT_OF_MEMORY, name: "OUT_OF_MEMORY", function: "", block: -1, value: -1, message: why };
+    p.resolve({ kind: "finished", result, elapsedMs: performance.now() - p.startedAt! });
   }
 
   #fail(p: Pending, why: string, kill = true): void {
