@@ -1,6 +1,7 @@
 package vm3
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/vm3-bridge/vm3/go-host/vm3pb"
@@ -191,6 +192,28 @@ func TestDefaultByteLimit(t *testing.T) {
 	unchanged(t, h, vm3pb.TrapCode_OUT_OF_MEMORY, func() error { _, err := h.ListNew((1<<28-16)/8 + 1); return err })
 	need(t)(h.ListNew((1<<28 - 16) / 8))
 	unchanged(t, h, vm3pb.TrapCode_OUT_OF_MEMORY, func() error { _, err := h.StructNew(0); return err })
+}
+
+// TestPinnedStructFlood: pinned struct_new(MaxFields) without end traps at
+// the default limit after 511 structs (arenas.md §2.7).
+func TestPinnedStructFlood(t *testing.T) {
+	h := NewHeap(Config{})
+	made := 0
+	for {
+		c, err := h.StructNew(MaxFields)
+		if err != nil {
+			var trap *Trap
+			if !errors.As(err, &trap) || trap.Code != vm3pb.TrapCode_OUT_OF_MEMORY {
+				t.Fatalf("after %d structs: %v", made, err)
+			}
+			break
+		}
+		ok(t, h.Pin(c))
+		made++
+	}
+	if want := (1 << 28) / (16 + 8*MaxFields); made != want {
+		t.Errorf("made %d structs, want %d", made, want)
+	}
 }
 
 // TestSparseList: a long list costs its accounting, not its memory, until

@@ -13,6 +13,7 @@ import {
   makeHandle,
   MAX_FIELDS,
   MAX_LENGTH,
+  Trap,
   TrapCode,
 } from "../src/index.ts";
 import { expectTrap } from "./expect-trap.ts";
@@ -158,6 +159,22 @@ describe("index, value and argument checks", () => {
     expectTrapNoChange(heap, () => heap.listNew((2 ** 28 - 16) / 8 + 1), TrapCode.OUT_OF_MEMORY);
     heap.listNew((2 ** 28 - 16) / 8);
     expectTrapNoChange(heap, () => heap.hostNew(0), TrapCode.OUT_OF_MEMORY);
+  });
+
+  it("a flood of pinned struct_new(MAX_FIELDS) traps OUT_OF_MEMORY at the default limit after 511 structs (it aborted Node at 2^32)", () => {
+    const heap = new Heap();
+    let made = 0;
+    for (;;) {
+      try {
+        heap.pin(heap.structNew(MAX_FIELDS));
+        made++;
+      } catch (e) {
+        expect((e as Trap).code).toBe(TrapCode.OUT_OF_MEMORY);
+        break;
+      }
+    }
+    expect(made).toBe(Math.floor(2 ** 28 / (16 + 8 * MAX_FIELDS)));
+    expect(heap.liveSlots()).toBe(made);
   });
 
   it("a list of MAX_LENGTH is made lazily, reads null, and push then traps OUT_OF_MEMORY", () => {
