@@ -33,3 +33,21 @@ export function manyLive(n: number): string {
   return lines.join("\n");
 }
 
+
+/**
+ * `n` blocks in a chain of tests (a `switch` lowered to compares, as a
+ * compiler writes a long match): block k tests `v0 == k` and leaves for the
+ * exit block, whose phi gives 7k, or goes on to block k + 1; past the last
+ * test the function returns v0.
+ */
+export function testChain(n: number): string {
+  const lines = ["entry @main", "", "func main(v0: i64) -> i64 {", "b0:", "  jump b1"];
+  const exit = n + 1;
+  const incoming: string[] = [];
+  for (let k = 1; k <= n; k++) {
+    lines.push(`b${k}:`, `  v${2 * k - 1} = cmp.eq.i64.imm v0, ${k}`, `  v${2 * k} = const.i64 ${7 * k}`, `  branch v${2 * k - 1}, b${exit}, b${k === n ? exit + 1 : k + 1}`);
+    incoming.push(`[b${k}: v${2 * k}]`);
+  }
+  lines.push(`b${exit}:`, `  v${2 * n + 1} = phi.i64 ${incoming.join(", ")}`, `  return v${2 * n + 1}`, `b${exit + 1}:`, "  return v0", "}", "");
+  return lines.join("\n");
+}

@@ -12,8 +12,10 @@
 // (a larger stack) both simplify-locals (it re-analyses the growing tree's
 // effects at every sink) and optimize-instructions take time quadratic in n:
 // 10,000 dependent values took 12.5 s with a 256 MiB stack. And
-// coalesce-locals is quadratic in the number of locals: the same function
-// with its 10,000 locals left unsunk took 41 s in it.
+// coalesce-locals is quadratic in the number of locals (the same function
+// with its 10,000 locals left unsunk took 41 s in it), and rse (redundant-set
+// elimination) in blocks times locals (-O of 3,000 blocks in a chain of
+// tests took 422 s with it, 2 s without).
 //
 // So a function with more than LARGE_FUNCTION_VALUES IR values is optimised
 // without the passes that nest or whose cost grows with the square of the
@@ -21,8 +23,9 @@
 // flat, as the emitter wrote them (function.ts), and every other pass (dce,
 // optimize-instructions, precompute, inlining of the runtime helpers, …)
 // still runs on it. V8 builds its own SSA graph from locals, so flat locals
-// cost it nothing at run time; they cost only bytes. Every other function of
-// such a module then gets the full function pipeline on its own
+// should cost it little at run time (not measured on a hot large function);
+// they cost bytes, about three times the nested form's code. Every other
+// function of such a module then gets the full function pipeline on its own
 // (`optimizeFunction`), so a small hot kernel beside a large function is
 // optimised as in any other module. A module without a large function takes
 // exactly binaryen's -O, as before.
@@ -39,7 +42,7 @@ import { binaryen } from "./binaryen.ts";
 export const LARGE_FUNCTION_VALUES = 1000;
 
 /** The passes of binaryen's -O2 that a large function skips (see above). */
-export const NONLINEAR_PASSES: readonly string[] = ["simplify-locals-nostructure", "simplify-locals", "coalesce-locals"];
+export const NONLINEAR_PASSES: readonly string[] = ["simplify-locals-nostructure", "simplify-locals", "coalesce-locals", "rse"];
 
 export interface OptimizeOptions {
   /** binaryen's optimize level (2 for -O2) and shrink level; absent: binaryen.js's current settings. */
