@@ -10,15 +10,15 @@ export const TARGETS = ["wasmgc", "handle-abi"] as const;
 export type Target = (typeof TARGETS)[number];
 
 /**
- * Emits `program` (already validated) for `target` in a compile thread with
- * a large stack (wasm/compile-thread.ts: binaryen recurses on the program's
- * structure), or prints why it cannot and returns undefined: one line, the
+ * Emits `program` (already validated) for `target` — a program with a large
+ * function in a compile thread with a large stack (wasm/compile-thread.ts:
+ * binaryen recurses on the program's structure) — or prints why it cannot and returns undefined: one line, the
  * target's emit error (which names the function, block and value) or an
  * internal error (a compiler bug or an engine failure), never a stack.
  */
 export async function emitForCli(io: CliIo, file: string, program: Program, optimize: boolean, target: Target = "wasmgc"): Promise<Uint8Array | undefined> {
-  const { compileInThread } = await import("../wasm/compile-thread.ts");
-  const outcome = await compileInThread(program, target, optimize);
+  const { compileForCli } = await import("../wasm/compile-thread.ts");
+  const outcome = await compileForCli(program, target, optimize);
   if (outcome.kind === "ok") return outcome.binary;
   const what = target === "handle-abi" ? "the handle ABI" : "WasmGC";
   io.err(outcome.kind === "emit-error" ? `${file}: cannot compile to ${what}: ${outcome.message}\n` : `${file}: compiling to ${what} failed: internal error: ${outcome.message}\n`);

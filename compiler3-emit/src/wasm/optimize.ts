@@ -31,15 +31,9 @@
 // exactly binaryen's -O, as before.
 
 import { binaryen } from "./binaryen.ts";
+import { LARGE_FUNCTION_VALUES } from "./limits.ts";
 
-/**
- * Above this many IR values (ir.md §8.1, parameters included) a function is
- * large. The corpus's largest function has 159 values; binaryen's full
- * pipeline handled 2,000 dependent values on Node's main-thread stack and
- * failed at 2,500 (3,000 for one shape, 2,500 for another), so 1,000 leaves
- * a margin of at least two.
- */
-export const LARGE_FUNCTION_VALUES = 1000;
+export { binaryenFailure, LARGE_FUNCTION_VALUES } from "./limits.ts";
 
 /** The passes of binaryen's -O2 that a large function skips (see above). */
 export const NONLINEAR_PASSES: readonly string[] = ["simplify-locals-nostructure", "simplify-locals", "coalesce-locals", "rse"];
@@ -59,18 +53,6 @@ export interface OptimizeOptions {
 /** The Wasm names of `names`' functions that have more than LARGE_FUNCTION_VALUES values. */
 export function largeFunctions(functions: readonly { values: readonly unknown[] }[], name: (i: number) => string): string[] {
   return functions.flatMap((f, i) => (f.values.length > LARGE_FUNCTION_VALUES ? [name(i)] : []));
-}
-
-/**
- * What a failure inside binaryen (an engine error such as a `RangeError` from
- * a stack it exhausted, or an abort) says about the program: one line with
- * the error and the program's largest function, which is what binaryen's
- * recursion grows with; never the library's stack or source.
- */
-export function binaryenFailure(what: string, e: unknown, functions: readonly { name: string; values: readonly unknown[] }[]): string {
-  const error = e instanceof Error ? `${e.name}: ${e.message.split("\n")[0]}` : String(e);
-  const largest = functions.reduce<{ name: string; values: readonly unknown[] } | undefined>((a, f) => (a === undefined || f.values.length > a.values.length ? f : a), undefined);
-  return `${what} failed (${error})${largest === undefined ? "" : `; the largest function is func ${largest.name} with ${largest.values.length} values`}`;
 }
 
 /**
