@@ -21,7 +21,12 @@ compiles it for a target:
   -O                run binaryen's optimiser on the module
   -o OUT            the file to write; it is replaced only once the module is
                     complete (written beside it, then renamed)
-A one-line summary (the size in bytes) goes to stderr.
+A one-line summary (the size in bytes) goes to stderr. A program with a
+function of more than 1,000 values or blocks is compiled in a worker thread
+with a 256 MiB stack (binaryen recurses on the program's structure,
+wasmgc.md §9.7); VM3_COMPILE_STACK_MB=N in the environment sends every
+program there, with an N MiB stack. A failure inside binaryen is one line
+naming the program's largest function.
 Known targets: ${TARGETS.join(", ")}.
 
 Exit status: 0 ok, 1 invalid, unreadable or uncompilable program or a write
