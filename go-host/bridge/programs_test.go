@@ -2,11 +2,13 @@ package bridge
 
 import (
 	"context"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"google.golang.org/protobuf/encoding/protojson"
 
@@ -105,7 +107,19 @@ func TestProgramVectors(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s: %v", v.GetName(), err)
 				}
-				res, err := m.Run(context.Background(), entry, v.GetArgs(), vm3.Config{Variant: vm3pb.Variant_AUTO}, kind)
+				ctx, cancel := context.Background(), context.CancelFunc(func() {})
+				if ms := v.GetTimeoutMs(); ms > 0 {
+					ctx, cancel = context.WithTimeout(ctx, time.Duration(ms)*time.Millisecond)
+				}
+				res, err := m.Run(ctx, entry, v.GetArgs(), vm3.Config{Variant: vm3pb.Variant_AUTO}, kind)
+				cancel()
+				if _, timeout := v.GetExpect().GetOutcome().(*vm3pb.ProgramExpect_Timeout); timeout {
+					// Still running at the limit (embedding.md §7.2).
+					if !errors.Is(err, context.DeadlineExceeded) {
+						t.Errorf("%s: want a timeout at %d ms, got %s, %v", v.GetName(), v.GetTimeoutMs(), res.Text(), err)
+					}
+					continue
+				}
 				if err != nil {
 					t.Errorf("%s: %v", v.GetName(), err)
 					continue

@@ -17,6 +17,7 @@ import { installDivOps } from "../wasm/arith.ts";
 import { binaryen, i64Const } from "../wasm/binaryen.ts";
 import { FMA_FUNCTION, installFma } from "../wasm/fma.ts";
 import { binaryenFailure, largeFunctions, optimizeModule } from "../wasm/optimize.ts";
+import { keepTailCallInterrupts } from "../wasmgc/tail-interrupts.ts";
 import { installCellCodec } from "./cells.ts";
 import { Imports } from "./imports.ts";
 import { planRoots, type RootPlan } from "./roots.ts";
@@ -154,6 +155,9 @@ export function emitHandleAbiModule(program: Program, options: HandleAbiOptions 
       }
       if (!m.validate()) throw new HandleAbiEmitError(`binaryen -O produced an invalid handle-ABI module for entry ${program.entry}`);
     }
+    // After the optimiser, which would delete them: the loops that give a
+    // cycle of return_calls an interrupt check (embedding.md §7.2).
+    keepTailCallInterrupts(m, program);
     return m;
   } catch (e) {
     m.dispose();

@@ -23,6 +23,7 @@ import type { EmitContext } from "./context.ts";
 import { FMA_FUNCTION, installFma } from "../wasm/fma.ts";
 import { emitFunction, type FunctionTarget } from "../wasm/function.ts";
 import { binaryenFailure, largeFunctions, optimizeModule } from "../wasm/optimize.ts";
+import { keepTailCallInterrupts } from "./tail-interrupts.ts";
 import { installFusedMadd } from "./fused-madd.ts";
 import { installHostOps } from "./host-ops.ts";
 import { shapeDescs, valueType } from "./ir-types.ts";
@@ -123,6 +124,9 @@ export function emitWasmGcModule(program: Program, options: EmitOptions = {}): b
       }
       if (!m.validate()) throw new EmitError(`binaryen -O produced an invalid module for entry ${program.entry}`);
     }
+    // After the optimiser, which would delete them: the loops that give a
+    // cycle of return_calls an interrupt check (tail-interrupts.ts).
+    keepTailCallInterrupts(m, program);
     return m;
   } catch (e) {
     m.dispose();
