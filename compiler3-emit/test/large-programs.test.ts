@@ -21,7 +21,7 @@ import { binaryen } from "../src/wasm/binaryen.ts";
 import type { Program } from "../src/ir/model.ts";
 import { WasmGcProgram } from "../src/wasmgc/run.ts";
 import { compileInThread } from "../src/wasm/compile-thread.ts";
-import { dependentChain, manyLive, testChain } from "./large-programs.ts";
+import { dependentChain, manyLists, manyLive, testChain } from "./large-programs.ts";
 
 const load = (text: string) => {
   const program = parseText(text).program;
@@ -32,6 +32,7 @@ const load = (text: string) => {
 describe.each([
   ["10,000 dependent ops", () => dependentChain(10_000)],
   ["3,000 values live at once", () => manyLive(3_000)],
+  ["1,000 lists live at once", () => manyLists(1_000)],
 ])("%s", (_name, text) => {
   const program = load(text());
   const args = [3n];

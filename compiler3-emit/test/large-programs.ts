@@ -51,3 +51,28 @@ export function testChain(n: number): string {
   lines.push(`b${exit}:`, `  v${2 * n + 1} = phi.i64 ${incoming.join(", ")}`, `  return v${2 * n + 1}`, `b${exit + 1}:`, "  return v0", "}", "");
   return lines.join("\n");
 }
+
+/**
+ * `n` lists live at once: `n` times `newlist`, then a push of the parameter
+ * onto each, then the sum of their lengths (n): heap references live across
+ * thousands of calls of the runtime's list operations (rooted in the handle
+ * ABI's frame, handle-abi.md §10.5).
+ */
+export function manyLists(n: number): string {
+  const lines = ["entry @main", "", "func main(v0: i64) -> i64 {", "b0:"];
+  for (let i = 1; i <= n; i++) lines.push(`  v${i} = newlist`);
+  let id = n + 1;
+  for (let i = 1; i <= n; i++) lines.push(`  v${id++} = list.push.i64 v${i}, v0`);
+  let acc = -1;
+  for (let i = n; i >= 1; i--) {
+    const len = id++;
+    lines.push(`  v${len} = list.len.i64 v${i}`);
+    if (acc < 0) acc = len;
+    else {
+      lines.push(`  v${id} = add.i64 v${acc}, v${len}`);
+      acc = id++;
+    }
+  }
+  lines.push(`  return v${acc}`, "}", "");
+  return lines.join("\n");
+}
