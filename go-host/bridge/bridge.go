@@ -289,6 +289,11 @@ type run struct {
 	// allocates a slot, the only moments the live count can rise, so it is
 	// exact.
 	peak uint64
+	// starting is true while the module is instantiated, when its start
+	// function runs: the host does not know the guest's memory yet
+	// (handle-abi.md §10.1), so str_new is BAD_ARGUMENT, as in JavaScript,
+	// where the exports exist only once instantiation is over.
+	starting bool
 }
 
 func (r *run) sample() {

@@ -248,6 +248,10 @@ func structNew(r *run, _ api.Module, s []uint64) {
 // the bytes.
 func strNew(r *run, mod api.Module, s []uint64) {
 	ptr, size := u32(s, 0), u32(s, 1)
+	if r.starting {
+		fail(&vm3.Trap{Code: vm3pb.TrapCode_BAD_ARGUMENT, Op: "str_new",
+			Detail: "called from the start function: the guest's memory is not known until instantiation ends (handle-abi.md §10.1)"})
+	}
 	var b []byte
 	ok := false
 	if mem := mod.Memory(); mem != nil {

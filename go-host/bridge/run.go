@@ -221,7 +221,9 @@ func (m *Module) Instantiate(ctx context.Context, heapCfg vm3.Config) (*Instance
 	m.mu.Lock()
 	inst := &Instance{m: m, r: &run{heap: vm3.NewHeap(heapCfg)}}
 	m.cur = inst.r
+	inst.r.starting = true
 	mod, err := m.rt.InstantiateModule(ctx, m.compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())
+	inst.r.starting = false
 	if err != nil {
 		// A start function may run imports, and so trap.
 		trap, cerr := classify(ctx, err)

@@ -82,8 +82,6 @@ function lastElementModule(newImport: string, setImport: string, length: bigint,
   };
 }
 
-const GO_TOO_BIG = "the Go heap writes the whole tail out (GiBs of RSS): not run in tests; Go returns 0 where the TypeScript host traps (handle-abi.md §10.3)";
-
 export const HOSTILE_CASES: HostileCase[] = [
   {
     name: "import-list-new-i32",
@@ -227,7 +225,7 @@ export const HOSTILE_CASES: HostileCase[] = [
     program: MAIN,
     args: [],
     ts: { trap: "BAD_ARGUMENT" },
-    go: { skip: "the Go host's str_new reads the instantiating module's memory, so it succeeds here: handle-abi.md §10.1 asks for BAD_ARGUMENT (a change to go-host/bridge/imports.go, reported)" },
+    go: { trap: "BAD_ARGUMENT" },
     recipe: {
       types: [{ params: ["i32", "i32"], results: ["i64"] }, { ...VOID }, { ...MAIN_I64 }],
       imports: [{ module: "vm3", name: "str_new", type: 0 }],
@@ -268,22 +266,22 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   {
     name: "i64arr-last-of-2p28",
-    description: "i64arr_new(2^28) under an 8 GiB byte limit, then i64arr_set at 2^28 - 1: past the TypeScript engine's array limit",
+    description: "i64arr_new(2^28) under an 8 GiB byte limit, then i64arr_set at 2^28 - 1: past MAX_STORED = 2^27 stored elements (operations.md §3.1)",
     program: MAIN,
     args: [],
     heap: { maxHeapBytes: 2 ** 33 },
     ts: { trap: "OUT_OF_MEMORY" },
-    go: { skip: GO_TOO_BIG },
+    go: { trap: "OUT_OF_MEMORY" },
     recipe: lastElementModule("i64arr_new", "i64arr_set", 1n << 28n, INT0),
   },
   {
     name: "list-last-of-536870000",
-    description: "list_new(536870000) under an 8 GiB byte limit, then list_set at its last index: past the TypeScript engine's array limit",
+    description: "list_new(536870000) under an 8 GiB byte limit, then list_set at its last index: past MAX_STORED = 2^27 stored elements (operations.md §3.1)",
     program: MAIN,
     args: [],
     heap: { maxHeapBytes: 2 ** 33 },
     ts: { trap: "OUT_OF_MEMORY" },
-    go: { skip: GO_TOO_BIG },
+    go: { trap: "OUT_OF_MEMORY" },
     recipe: lastElementModule("list_new", "list_set", 536870000n, NULL),
   },
   {
