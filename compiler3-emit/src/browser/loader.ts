@@ -141,6 +141,10 @@ export async function load(baseUrl: string | URL = new URL(".", import.meta.url)
     detection = { ...detection, engine: "handle-abi", reason: `handle-ABI fallback: this engine does not validate ${FILES.wasmgc} although both probes validate` };
     binary = await fetchBytes(new URL(FILES.handleAbi, base));
   }
+  if (detection.engine === "handle-abi" && !wasm.validate(binary)) {
+    // Wasm 2.0, plus return_call where the program tail-calls another function (handle-abi.md §10.1, §10.6).
+    throw new Error(`load: this engine validates neither module: ${FILES.handleAbi} needs Wasm 2.0 and, where the program tail-calls another function, the tail-call proposal (handle-abi.md §10.1); ${detection.reason}`);
+  }
   const entries = entryInfos(program);
   const entry = entries.find((e) => e.name === program.entry) ?? { name: program.entry, params: [] };
   const engine = detection.engine;

@@ -45,7 +45,7 @@ exits 1.
   --variant V        the collector: auto (default, as program vectors run),
                      minimal or stub
   --max-slots N      max_slots_per_arena (default 2^32)
-  --max-bytes N      max_heap_bytes (default 2^32)
+  --max-bytes N      max_heap_bytes (default 2^28, arenas.md §2.7)
   --timeout DUR      wall-clock limit, a Go duration such as 10s or 500ms
                      (default none); running out is an error, not a trap
   --interpreter      wazero's interpreter instead of its compiler; its call
