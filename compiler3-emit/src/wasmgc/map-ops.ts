@@ -33,8 +33,8 @@ import { addHandleCast } from "./handle-check.ts";
 import type { RuntimeTypes } from "./runtime-types.ts";
 import { TrapCode, addTrapImport, trapIf } from "../wasm/trap.ts";
 
-/** operations.md §3.1: a map holds at most MAX_LENGTH = 2^31 - 1 keys. */
-export const MAX_MAP_KEYS = 2 ** 31 - 1;
+/** operations.md §3.1: a map holds at most MAX_KEYS = 2^24 keys (V8's largest Map; one bound for every backend). */
+export const MAX_MAP_KEYS = 2 ** 24;
 /** Entry capacity of a new map (ir.md op 41 allocates one Map slot; the capacity is ours). */
 export const MAP_INITIAL_CAPACITY = 8;
 /** Index slots per entry of capacity: load factor ≤ 1/2. */

@@ -11,6 +11,9 @@ import { STRING_EXPORTS } from "./interface.ts";
 import type { RuntimeTypes } from "./runtime-types.ts";
 import { TrapCode, addTrapImport, trapIf } from "../wasm/trap.ts";
 
+/** operations.md §3.1: MAX_STR_BYTES = 2^29 - 24, V8's longest string. */
+const MAX_STR_BYTES = 2 ** 29 - 24;
+
 export { STRING_EXPORTS };
 
 const LEN = 0;
@@ -70,6 +73,9 @@ export function installStringOps(module: binaryen.Module, types: RuntimeTypes): 
         nullCheck(p(1, S.refNull)),
         m.local.set(2, lenOf(p(0, S.refNull))),
         m.local.set(3, lenOf(p(1, S.refNull))),
+        // operations.md §3.1: a result past MAX_STR_BYTES is OUT_OF_MEMORY on every
+        // backend (its text could not become a JS string), summed in i64 so it cannot wrap.
+        trapIf(m, m.i64.gt_u(m.i64.add(m.i64.extend_u(p(2, i32)), m.i64.extend_u(p(3, i32))), m.i64.const(BigInt(MAX_STR_BYTES))), TrapCode.OUT_OF_MEMORY),
         m.local.set(4, m.array.new_default(A.heap, m.i32.add(p(2, i32), p(3, i32)))),
         m.array.copy(p(4, A.ref), m.i32.const(0), bytesOf(p(0, S.refNull)), m.i32.const(0), p(2, i32)),
         m.array.copy(p(4, A.ref), p(2, i32), bytesOf(p(1, S.refNull)), m.i32.const(0), p(3, i32)),
