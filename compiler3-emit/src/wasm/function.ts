@@ -24,6 +24,7 @@ import type { FullType, Func, Value } from "../ir/model.ts";
 import { OpCode, TermKind, Type } from "../ir/model.ts";
 import { dominators } from "../ir/cfg.ts";
 import { binaryen } from "./binaryen.ts";
+import { LARGE_FUNCTION_VALUES } from "./limits.ts";
 import { TrapCode, emitTrap } from "./trap.ts";
 
 type Expr = binaryen.ExpressionRef;
@@ -62,16 +63,18 @@ export function emitFunction(target: FunctionTarget, fn: Func, fnIndex: number):
   const vars: binaryen.Type[] = [];
   const localOf: number[] = new Array<number>(fn.values.length).fill(-1);
   const typeOf = (v: FullType) => target.valueType(v);
+  const shared = fn.values.length > LARGE_FUNCTION_VALUES ? blockLocalValues(fn) : undefined;
   fn.values.forEach((v, id) => {
     if (id < nParams) {
       localOf[id] = id;
       return;
     }
     const t = typeOf(v);
-    if (t === binaryen.none) return;
+    if (t === binaryen.none || shared?.has(id)) return;
     localOf[id] = nParams + vars.length;
     vars.push(t);
   });
+  if (shared !== undefined) shareLocals(fn, shared, typeOf, localOf, vars, nParams);
   const newLocal = (t: binaryen.Type): number => {
     vars.push(t);
     return nParams + vars.length - 1;
@@ -204,5 +207,101 @@ export function emitFunction(target: FunctionTarget, fn: Func, fnIndex: number):
     // one line naming the function, never the library's stack.
     const error = e instanceof Error ? `${e.name}: ${e.message.split("\n")[0]}` : String(e);
     throw new Error(`func ${fn.name}: structuring its ${fn.blocks.length} blocks failed in binaryen (${error})`);
+  }
+}
+
+/**
+ * Block-local values of a large function (more than LARGE_FUNCTION_VALUES
+ * values; optimize.ts): values other than parameters and phis whose every
+ * use is in the block that defines them — an operand of a later value, the
+ * block's terminator, or a phi move on an edge leaving the block. Each maps
+ * to its last use's index in the block's `values` (Infinity: the terminator
+ * or an edge, which run after the block's values; -1: unused).
+ *
+ * Why: binaryen's coalesce-locals, which would merge the locals of values
+ * whose lives do not overlap, is quadratic in the number of locals and is
+ * skipped for a large function, and V8's baseline compiler (Liftoff) pays
+ * for every local at every control-flow merge: 10,000 blocks with two
+ * locals each made Node abort, out of memory in V8's assembler, on the
+ * first call. A block-local value is dead outside its block, so the values
+ * of different blocks can share locals freely, and within a block a local
+ * is free again after its value's last use (shareLocals).
+ */
+function blockLocalValues(fn: Func): Map<number, number> {
+  const defBlock = new Int32Array(fn.values.length).fill(-1);
+  for (const b of fn.blocks) for (const id of b.values) defBlock[id] = b.id;
+  const lastUse = new Map<number, number>();
+  const outside = new Set<number>();
+  for (const v of fn.values) {
+    if (v.op !== OpCode.PARAM && v.op !== OpCode.PHI) lastUse.set(v.id, -1);
+  }
+  const use = (id: number, block: number, pos: number) => {
+    if (defBlock[id] !== block) outside.add(id);
+    else if (pos > (lastUse.get(id) ?? Infinity)) lastUse.set(id, pos);
+  };
+  for (const b of fn.blocks) {
+    b.values.forEach((id, pos) => {
+      const v = fn.values[id]!;
+      if (v.op === OpCode.PHI) {
+        // [pred, src] pairs: the move runs on the edge leaving pred.
+        for (let i = 0; i < v.args.length; i += 2) use(v.args[i + 1]!, v.args[i]!, Infinity);
+      } else {
+        // A tail call's arguments are read by the move into the parameters
+        // (a self tail call), on the block's way out.
+        for (const a of v.args) use(a, b.id, v.op === OpCode.TAIL_CALL ? Infinity : pos);
+      }
+    });
+    if (b.term.kind === TermKind.RETURN || b.term.kind === TermKind.BRANCH) use(b.term.value, b.id, Infinity);
+  }
+  for (const id of outside) lastUse.delete(id);
+  return lastUse;
+}
+
+/**
+ * Gives the block-local values `shared` (blockLocalValues) locals from a
+ * pool per Wasm type: a block starts with every pooled local free; a value
+ * takes a free one when it is defined, and its operands whose last use it
+ * is give theirs back only after that, so no value's local is one of its
+ * own operands' (a target's code for a value may read an operand after
+ * setting the value). A value used by the terminator or an edge keeps its
+ * local to the end of the block.
+ */
+function shareLocals(
+  fn: Func,
+  shared: Map<number, number>,
+  typeOf: (v: FullType) => binaryen.Type,
+  localOf: number[],
+  vars: binaryen.Type[],
+  nParams: number,
+): void {
+  /** Per type: every pooled local, and those free at this point of the block. */
+  const all = new Map<binaryen.Type, number[]>();
+  const free = new Map<binaryen.Type, number[]>();
+  const take = (t: binaryen.Type): number => {
+    const local = free.get(t)?.pop();
+    if (local !== undefined) return local;
+    vars.push(t);
+    const fresh = nParams + vars.length - 1;
+    if (!all.has(t)) all.set(t, []);
+    all.get(t)!.push(fresh);
+    return fresh;
+  };
+  const give = (id: number) => {
+    const t = typeOf(fn.values[id]!);
+    if (!free.has(t)) free.set(t, []);
+    free.get(t)!.push(localOf[id]!);
+  };
+  for (const b of fn.blocks) {
+    for (const [t, locals] of all) free.set(t, [...locals]);
+    b.values.forEach((id, pos) => {
+      const v = fn.values[id]!;
+      const last = shared.get(id);
+      if (last !== undefined && typeOf(v) !== binaryen.none) {
+        localOf[id] = take(typeOf(v));
+      }
+      const done = new Set(v.op === OpCode.PHI ? [] : v.args.filter((a) => shared.get(a) === pos && localOf[a]! >= 0));
+      for (const a of done) give(a);
+      if (last === -1 && localOf[id]! >= 0) give(id);
+    });
   }
 }

@@ -20,14 +20,16 @@
 //
 // So a function with more than LARGE_FUNCTION_VALUES IR values is optimised
 // without the passes that nest or whose cost grows with the square of the
-// function (NONLINEAR_PASSES below): its values stay one `local.set` each,
-// flat, as the emitter wrote them (function.ts), and every other pass (dce,
+// function (LARGE_FUNCTION_SKIPS below): its values stay one `local.set` each,
+// flat, as the emitter wrote them (function.ts, which lets the values local
+// to one block share locals in place of coalesce-locals), and every other pass (dce,
 // optimize-instructions, precompute, inlining of the runtime helpers, …)
 // still runs on it. V8 builds its own SSA graph from locals, so flat locals
 // cost bytes, about three times the nested form's code, not speed (a loop
 // whose body is 1,500 dependent ops: 8–9 ms for 20,000 iterations either
 // way). Liftoff, V8's baseline compiler, does pay per local at every
-// control-flow merge: see wasmgc.md §9.7 for the limit that leaves. Every other
+// control-flow merge, which function.ts's sharing of block-local locals
+// keeps small. Every other
 // function of such a module then gets the full function pipeline on its own
 // (`optimizeFunction`), so a small hot kernel beside a large function is
 // optimised as in any other module. A module without a large function takes
@@ -38,8 +40,14 @@ import { LARGE_FUNCTION_VALUES } from "./limits.ts";
 
 export { binaryenFailure, LARGE_FUNCTION_VALUES } from "./limits.ts";
 
-/** The passes of binaryen's -O2 that a large function skips (see above). */
-export const NONLINEAR_PASSES: readonly string[] = ["simplify-locals-nostructure", "simplify-locals", "coalesce-locals", "rse", "merge-blocks", "optimize-casts"];
+/**
+ * The passes of binaryen's -O2 that a large function skips: those that nest
+ * or cost the square of its size (see above), and ssa-nomerge (run at shrink
+ * level 1, the handle ABI's), which gives every local.set a local of its own
+ * again, undoing the sharing of function.ts, for the skipped coalesce-locals
+ * to merge.
+ */
+export const LARGE_FUNCTION_SKIPS: readonly string[] = ["simplify-locals-nostructure", "simplify-locals", "coalesce-locals", "rse", "merge-blocks", "optimize-casts", "ssa-nomerge"];
 
 export interface OptimizeOptions {
   /** binaryen's optimize level (2 for -O2) and shrink level; absent: binaryen.js's current settings. */
@@ -71,7 +79,7 @@ export function optimizeModule(m: binaryen.Module, options: OptimizeOptions): vo
     flexible: binaryen.getFlexibleInlineMaxSize(),
     oneCaller: binaryen.getOneCallerInlineMaxSize(),
     noInline: binaryen.getPassArgument("no-inline"),
-    skipped: NONLINEAR_PASSES.filter((p) => binaryen.hasPassToSkip(p)),
+    skipped: LARGE_FUNCTION_SKIPS.filter((p) => binaryen.hasPassToSkip(p)),
   };
   try {
     if (options.level !== undefined) binaryen.setOptimizeLevel(options.level);
@@ -93,7 +101,7 @@ export function optimizeModule(m: binaryen.Module, options: OptimizeOptions): vo
     // the pipelines that inlining and the other global passes run again on
     // the functions they change), then the full function pipeline on every
     // function that is not large.
-    for (const p of NONLINEAR_PASSES) binaryen.addPassToSkip(p);
+    for (const p of LARGE_FUNCTION_SKIPS) binaryen.addPassToSkip(p);
     m.optimize();
     binaryen.clearPassesToSkip();
     for (const p of saved.skipped) binaryen.addPassToSkip(p);
