@@ -25,8 +25,8 @@
 // to one block share locals in place of coalesce-locals), and every other pass (dce,
 // optimize-instructions, precompute, inlining of the runtime helpers, …)
 // still runs on it. V8 builds its own SSA graph from locals, so flat locals
-// cost bytes, about three times the nested form's code, not speed (a loop
-// whose body is 1,500 dependent ops: 8–9 ms for 20,000 iterations either
+// cost bytes, two to three times the nested form's code, not speed (a loop
+// whose body is 1,500 dependent ops: 9 ms for 20,000 iterations either
 // way). Liftoff, V8's baseline compiler, does pay per local at every
 // control-flow merge, which function.ts's sharing of block-local locals
 // keeps small. Every other
