@@ -2,7 +2,7 @@
 // stoppable (embedding.md §7.2): Worker.terminate ends the worker thread
 // that runs it — its `exit` event fires — on both compiled targets, which
 // wrap every function holding a return_call in a loop without back-edge
-// after binaryen's optimiser (src/wasmgc/tail-interrupts.ts). Without the
+// after binaryen's optimiser (src/wasm/tail-interrupts.ts). Without the
 // loop, V8's optimising tier has no interrupt check in the cycle and the
 // thread spins on after terminate (shown here too, so the test can fail).
 // The program vector ping-pong-forever (conformance/programs/tailcall.json)
@@ -15,7 +15,7 @@ import { loadProgram } from "../src/ir/load.ts";
 import { emitWasmGcModule } from "../src/wasmgc/emit.ts";
 import { emitHandleAbiModule } from "../src/handleabi/emit.ts";
 import { binaryen } from "../src/wasm/binaryen.ts";
-import { setFunctionBody } from "../src/wasmgc/tail-interrupts.ts";
+import { setFunctionBody } from "../src/wasm/tail-interrupts.ts";
 import type { HostMessage, RunEngine, WorkerMessage } from "../src/run/request.ts";
 
 const FILE = join(import.meta.dirname, "../../conformance/programs/tailcall/mutual.ir");

@@ -17,7 +17,7 @@ import { installDivOps } from "../wasm/arith.ts";
 import { binaryen, i64Const } from "../wasm/binaryen.ts";
 import { FMA_FUNCTION, installFma } from "../wasm/fma.ts";
 import { binaryenFailure, largeFunctions, optimizeModule } from "../wasm/optimize.ts";
-import { keepTailCallInterrupts } from "../wasmgc/tail-interrupts.ts";
+import { keepTailCallInterrupts } from "../wasm/tail-interrupts.ts";
 import { installCellCodec } from "./cells.ts";
 import { Imports } from "./imports.ts";
 import { planRoots, type RootPlan } from "./roots.ts";

@@ -23,7 +23,7 @@ import type { EmitContext } from "./context.ts";
 import { FMA_FUNCTION, installFma } from "../wasm/fma.ts";
 import { emitFunction, type FunctionTarget } from "../wasm/function.ts";
 import { binaryenFailure, largeFunctions, optimizeModule } from "../wasm/optimize.ts";
-import { keepTailCallInterrupts } from "./tail-interrupts.ts";
+import { keepTailCallInterrupts } from "../wasm/tail-interrupts.ts";
 import { installFusedMadd } from "./fused-madd.ts";
 import { installHostOps } from "./host-ops.ts";
 import { shapeDescs, valueType } from "./ir-types.ts";

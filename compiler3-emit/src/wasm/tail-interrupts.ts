@@ -22,7 +22,7 @@
 // per call, what a loop iteration pays (bench:ops's empty loop).
 import type { Program } from "../ir/model.ts";
 import { OpCode } from "../ir/model.ts";
-import { binaryen } from "../wasm/binaryen.ts";
+import { binaryen } from "./binaryen.ts";
 
 /**
  * Wraps the body of every function of `m` that contains a return_call
