@@ -140,7 +140,7 @@ class ChromiumBackend implements Backend {
       const refused = wasmGcLimitsRefused(this.name, run.heap);
       if (refused !== undefined) return { program: { error: refused } };
     }
-    const binary = this.#engine === "wasmgc" ? wasmGcModuleOf(run.program, true) : moduleOf(run.program);
+    const binary = await (this.#engine === "wasmgc" ? wasmGcModuleOf(run.program, true) : moduleOf(run.program));
     const s = await session();
     if (this.#engine === "wasmgc" && !(s.probes.gc && s.probes.relaxedSimd)) {
       throw new Error(`this chromium does not validate the probes a WasmGC module needs (GC ${s.probes.gc}, relaxed SIMD ${s.probes.relaxedSimd})`);

@@ -11,27 +11,28 @@
 // like the interpreter and run the OUT_OF_MEMORY vectors too. The Node one
 // runs in a worker (worker-backend.ts) so that a time limit can end it.
 import type { Program } from "../../compiler3-emit/src/ir/model.ts";
-import { emitHandleAbi } from "../../compiler3-emit/src/handleabi/emit.ts";
+import { compileForCli } from "../../compiler3-emit/src/wasm/compile-thread.ts";
 import type { TesteeRequest, TesteeResponse } from "../protocol/messages.ts";
 import type { Backend, VectorKind } from "./backend.ts";
 import { WorkerRuns } from "./worker-backend.ts";
 
 /** The module of each program, or why it could not be emitted (every vector of that program then fails alike). */
-const emitted = new WeakMap<Program, Uint8Array | Error>();
+const emitted = new WeakMap<Program, Promise<Uint8Array | Error>>();
 
-/** The program's handle-ABI module (-O), emitted once per Program; throws why it cannot be. */
-export function moduleOf(program: Program): Uint8Array {
+/**
+ * The program's handle-ABI module (-O), emitted once per Program; rejects
+ * with why it cannot be. A program with a large function compiles in a
+ * thread with a large stack (compile-thread.ts), as under `vm3 emit`.
+ */
+export async function moduleOf(program: Program): Promise<Uint8Array> {
   let m = emitted.get(program);
   if (m === undefined) {
-    try {
-      m = emitHandleAbi(program, { optimize: true });
-    } catch (e) {
-      m = new Error(`cannot compile the program to a handle-ABI module: ${(e as Error).name}: ${(e as Error).message}`);
-    }
+    m = compileForCli(program, "handle-abi", true).then((o) => (o.kind === "ok" ? o.binary : new Error(`cannot compile the program to a handle-ABI module: ${o.message}`)));
     emitted.set(program, m);
   }
-  if (m instanceof Error) throw m;
-  return m;
+  const binary = await m;
+  if (binary instanceof Error) throw binary;
+  return binary;
 }
 
 export class HandleAbiNodeBackend implements Backend {
@@ -65,7 +66,7 @@ export class HandleAbiWazeroBackend implements Backend {
   async serve(request: TesteeRequest): Promise<TesteeResponse> {
     const run = request.program;
     if (run === undefined) return { protocolError: "handle-abi-wazero answers only program requests" };
-    return this.#testee.serve({ program: { ...run, wasm: moduleOf(run.program) } });
+    return this.#testee.serve({ program: { ...run, wasm: await moduleOf(run.program) } });
   }
 
   close(): Promise<void> {

@@ -9,7 +9,7 @@
 // request whose HeapConfig sets a byte or slot limit is answered with an
 // error rather than run with a limit it would silently ignore.
 import type { Program } from "../../compiler3-emit/src/ir/model.ts";
-import { emitWasmGc } from "../../compiler3-emit/src/wasmgc/emit.ts";
+import { compileForCli } from "../../compiler3-emit/src/wasm/compile-thread.ts";
 import type { TesteeRequest, TesteeResponse } from "../protocol/messages.ts";
 import type { ProgramVector } from "../protocol/program-messages.ts";
 import type { Backend, VectorKind } from "./backend.ts";
@@ -41,23 +41,25 @@ export function wasmGcSkip(backend: string, vector: ProgramVector): string | und
 }
 
 /** Each program's WasmGC module, -O0 and -O, or why it could not be emitted (kept so every vector of the program fails alike, and it is emitted once per run). */
-const emitted = [new WeakMap<Program, Uint8Array | Error>(), new WeakMap<Program, Uint8Array | Error>()] as const;
+const emitted = [new WeakMap<Program, Promise<Uint8Array | Error>>(), new WeakMap<Program, Promise<Uint8Array | Error>>()] as const;
 
-/** The program's WasmGC module, emitted once per Program and level (ProgramCache hands out one Program object per file); throws why it cannot be. */
-export function wasmGcModuleOf(program: Program, optimize: boolean): Uint8Array {
+/**
+ * The program's WasmGC module, emitted once per Program and level
+ * (ProgramCache hands out one Program object per file); rejects with why it
+ * cannot be. A program with a large function compiles in a thread with a
+ * large stack (compile-thread.ts), as under `vm3 emit`.
+ */
+export async function wasmGcModuleOf(program: Program, optimize: boolean): Promise<Uint8Array> {
   const cache = emitted[optimize ? 1 : 0];
   let m = cache.get(program);
   if (m === undefined) {
-    try {
-      m = emitWasmGc(program, { optimize });
-    } catch (e) {
-      // An EmitError: a program the emitter cannot compile fails every vector of it, with the reason.
-      m = new Error(`cannot compile the program to WasmGC${optimize ? " (optimized)" : ""}: ${describeError(e)}`);
-    }
+    // An emit error (a program the emitter cannot compile) fails every vector of it, with the reason.
+    m = compileForCli(program, "wasmgc", optimize).then((o) => (o.kind === "ok" ? o.binary : new Error(`cannot compile the program to WasmGC${optimize ? " (optimized)" : ""}: ${o.message}`)));
     cache.set(program, m);
   }
-  if (m instanceof Error) throw m;
-  return m;
+  const binary = await m;
+  if (binary instanceof Error) throw binary;
+  return binary;
 }
 
 export class WasmGcNodeBackend implements Backend {
@@ -83,9 +85,4 @@ export class WasmGcNodeBackend implements Backend {
   close(): Promise<void> {
     return this.#runs.close();
   }
-}
-
-function describeError(e: unknown): string {
-  if (!(e instanceof Error)) return String(e);
-  return `${e.name}: ${e.message}`;
 }

@@ -31,12 +31,12 @@ export function programKey(program: Program): string {
 
 export class WorkerRuns {
   readonly #engine: RunEngine;
-  readonly #emit: ((program: Program) => Uint8Array) | undefined;
+  readonly #emit: ((program: Program) => Promise<Uint8Array>) | undefined;
   readonly #defaultTimeoutMs: number;
   readonly #runner: TimedRunner = nodeRunner();
 
   /** `emit` makes the engine's module (absent for the interpreter); it throws to fail every vector of a program. */
-  constructor(engine: RunEngine, emit: ((program: Program) => Uint8Array) | undefined, defaultTimeoutMs = DEFAULT_PROGRAM_TIMEOUT_MS) {
+  constructor(engine: RunEngine, emit: ((program: Program) => Promise<Uint8Array>) | undefined, defaultTimeoutMs = DEFAULT_PROGRAM_TIMEOUT_MS) {
     this.#engine = engine;
     this.#emit = emit;
     this.#defaultTimeoutMs = defaultTimeoutMs;
@@ -45,7 +45,7 @@ export class WorkerRuns {
   async serve(request: TesteeRequest, backend: string): Promise<TesteeResponse> {
     const run = request.program;
     if (run === undefined) return { protocolError: `${backend} answers only program requests` };
-    const binary = this.#emit?.(run.program);
+    const binary = await this.#emit?.(run.program);
     const outcome = await this.#runner.run(
       {
         engine: this.#engine,

@@ -16,6 +16,8 @@ import { ProgramCache } from "../runner/program-files.ts";
 import { runFile } from "../runner/run.ts";
 import { isProblem, loadVectorFile, type VectorFile } from "../runner/vector-files.ts";
 import { OUT_OF_MEMORY_SKIP, WasmGcNodeBackend } from "../runner/wasmgc-backend.ts";
+import { HandleAbiNodeBackend } from "../runner/handle-abi-backends.ts";
+import { testChain } from "../../compiler3-emit/test/large-programs.ts";
 
 const PROGRAMS = fileURLToPath(new URL("../programs/", import.meta.url));
 
@@ -159,5 +161,25 @@ describe("the runner's program path", () => {
       ["interp", "passed", ""],
       ["payload-nan", "failed", "disagrees with interp: f64 NaN (0x7FF8000000000001) vs f64 NaN (0x7FF8000000000000)"],
     ]);
+  });
+});
+
+describe("a program with a large function (thousands of blocks) compiles for the runner's backends too", () => {
+  // compile-thread.ts: binaryen's Relooper overflows the main thread's stack
+  // on 5,000 blocks even at -O0; the runner's module caches compile such a
+  // program in the compile thread, as `vm3 emit` does.
+  it("5,000 blocks: the interpreter, WasmGC -O0 (which overflows the main thread) and the handle-ABI module agree", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vm3-large-"));
+    writeFileSync(join(dir, "chain.ir"), testChain(5_000));
+    const vectors = [4_999, 5_000, 5_001].map((n) => ({ name: `chain-${n}`, program: "chain.ir", args: [String(n)], expect: { i64: String(n <= 5_000 ? 7 * n : n) } }));
+    writeFileSync(join(dir, "large.json"), JSON.stringify({ suite: "large", programs: vectors }));
+    const backends = [new InterpBackend(), new WasmGcNodeBackend({ optimize: false }), new HandleAbiNodeBackend()];
+    try {
+      const cases = await run(programFile(join(dir, "large.json")), backends);
+      expect(failures(cases)).toEqual([]);
+      expect(cases.length).toBe(9);
+    } finally {
+      await Promise.all(backends.map((b) => b.close()));
+    }
   });
 });
