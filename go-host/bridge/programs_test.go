@@ -25,7 +25,7 @@ const programsDir = "../../conformance/programs"
 func programVectors(t testing.TB) []*vm3pb.ProgramVector {
 	t.Helper()
 	var out []*vm3pb.ProgramVector
-	for _, file := range []string{"corpus.json", "heap.json", "traps.json", "depth.json", "tailcall.json"} {
+	for _, file := range []string{"corpus.json", "heap.json", "traps.json", "depth.json", "tailcall.json", "strings-large.json"} {
 		data, err := os.ReadFile(filepath.Join(programsDir, file))
 		if err != nil {
 			t.Fatal(err)
