@@ -11,7 +11,7 @@
 // like the interpreter and run the OUT_OF_MEMORY vectors too. The Node one
 // runs in a worker (worker-backend.ts) so that a time limit can end it.
 import type { Program } from "../../compiler3-emit/src/ir/model.ts";
-import { compileForCli } from "../../compiler3-emit/src/wasm/compile-thread.ts";
+import { compileProgram } from "../../compiler3-emit/src/wasm/compile-thread.ts";
 import type { TesteeRequest, TesteeResponse } from "../protocol/messages.ts";
 import type { Backend, VectorKind } from "./backend.ts";
 import { WorkerRuns } from "./worker-backend.ts";
@@ -27,7 +27,7 @@ const emitted = new WeakMap<Program, Promise<Uint8Array | Error>>();
 export async function moduleOf(program: Program): Promise<Uint8Array> {
   let m = emitted.get(program);
   if (m === undefined) {
-    m = compileForCli(program, "handle-abi", true).then((o) => (o.kind === "ok" ? o.binary : new Error(`cannot compile the program to a handle-ABI module: ${o.message}`)));
+    m = compileProgram(program, "handle-abi", true).then((o) => (o.kind === "ok" ? o.binary : new Error(`cannot compile the program to a handle-ABI module: ${o.message}`)));
     emitted.set(program, m);
   }
   const binary = await m;

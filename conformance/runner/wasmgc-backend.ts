@@ -9,7 +9,7 @@
 // request whose HeapConfig sets a byte or slot limit is answered with an
 // error rather than run with a limit it would silently ignore.
 import type { Program } from "../../compiler3-emit/src/ir/model.ts";
-import { compileForCli } from "../../compiler3-emit/src/wasm/compile-thread.ts";
+import { compileProgram } from "../../compiler3-emit/src/wasm/compile-thread.ts";
 import type { TesteeRequest, TesteeResponse } from "../protocol/messages.ts";
 import type { ProgramVector } from "../protocol/program-messages.ts";
 import type { Backend, VectorKind } from "./backend.ts";
@@ -54,7 +54,7 @@ export async function wasmGcModuleOf(program: Program, optimize: boolean): Promi
   let m = cache.get(program);
   if (m === undefined) {
     // An emit error (a program the emitter cannot compile) fails every vector of it, with the reason.
-    m = compileForCli(program, "wasmgc", optimize).then((o) => (o.kind === "ok" ? o.binary : new Error(`cannot compile the program to WasmGC${optimize ? " (optimized)" : ""}: ${o.message}`)));
+    m = compileProgram(program, "wasmgc", optimize).then((o) => (o.kind === "ok" ? o.binary : new Error(`cannot compile the program to WasmGC${optimize ? " (optimized)" : ""}: ${o.message}`)));
     cache.set(program, m);
   }
   const binary = await m;

@@ -11,7 +11,7 @@ import { type HeapConfig, type ResolvedConfig, resolveConfig } from "./heap-conf
 import { checkHeapInvariants } from "./invariants.ts";
 import type { HeapCore } from "./heap-core.ts";
 import { MapArena } from "./map-arena.ts";
-import { checkMaterializable, materializeTo, nullCells } from "./null-cells.ts";
+import { checkStorable, materializeTo, nullCells } from "./null-cells.ts";
 import { MAX_SCOPE_ROOTS, MAX_SCOPES, RootStack } from "./roots.ts";
 import type { HeapStats } from "./stats.ts";
 import { StringArena } from "./string-arena.ts";
@@ -128,7 +128,7 @@ export class Heap {
     this.#value(value, "list_push");
     const length = lists.lengths[slot]!;
     if (length === MAX_LENGTH) throw new Trap(TrapCode.OUT_OF_MEMORY, "list_push", `the list is at MAX_LENGTH ${MAX_LENGTH}`);
-    checkMaterializable(length, "list_push");
+    checkStorable(length, "list_push");
     this.#grow(8, "list_push", [list, value]);
     const cells = lists.payload[slot]!;
     if (length > cells.length) materializeTo(cells, length, CELL_NULL, "list_push");

@@ -40,36 +40,33 @@ export function zeroCells(n: number, zero: Cell): Cell[] {
 }
 
 /**
- * The most elements a payload array can hold in this engine: V8 backs a JS
- * array of Cells with one FixedArray, whose length is capped at 2^27 on
- * 64-bit Node (measured on Node 24: the 2^27+1-th `push` throws `RangeError:
- * Invalid array length`). A List, F64Arr or I64Arr may be longer (MAX_LENGTH
- * is 2^31 - 1) while its tail is lazy, but its elements cannot be written
- * out past this many.
+ * MAX_STORED (operations.md §3.1): the most elements a List, F64Arr or I64Arr
+ * stores. It is V8's longest array (measured on Node 24: the 2^27+1-th
+ * `push` throws `RangeError: Invalid array length`), which the spec makes
+ * every host's bound. A sequence may be longer (MAX_LENGTH is 2^31 - 1)
+ * while its tail is lazy, but no element at or past it is ever written.
  */
-export const MAX_MATERIALIZED = 2 ** 27;
+export const MAX_STORED = 2 ** 27;
 
 /**
- * OUT_OF_MEMORY unless a write at `index` (a set, or a push at the current
- * length) fits the engine's array: the engine's real limit comes before
- * the model's byte limit can (arenas.md §2.6: reaching a limit is a trap,
- * never a crash), as V8's array-size refusal does on WasmGC (wasmgc.md
- * §9.4). Checked before anything changes, so the heap is as it was.
+ * OUT_OF_MEMORY when a write at `index` (a set, or a push at the current
+ * length) is at or past MAX_STORED; checked before anything changes, so the
+ * heap is as it was (arenas.md §2.6: reaching a limit is a trap, never a
+ * crash). Go: vm3.storable.
  */
-export function checkMaterializable(index: number, op: string): void {
-  if (index >= MAX_MATERIALIZED) {
-    throw new Trap(TrapCode.OUT_OF_MEMORY, op, `element ${index} cannot be stored: a sequence stores at most MAX_STORED ${MAX_MATERIALIZED} elements (operations.md §3.1)`);
+export function checkStorable(index: number, op: string): void {
+  if (index >= MAX_STORED) {
+    throw new Trap(TrapCode.OUT_OF_MEMORY, op, `element ${index} cannot be stored: a sequence stores at most MAX_STORED ${MAX_STORED} elements (operations.md §3.1)`);
   }
 }
 
 /**
- * Writes `zero` (null unless given) into `cells` up to (not including)
- * `index`: a lazy list's tail becomes real before a write at `index` (a set
- * past the written prefix, or a push onto a lazy list). A write that the
- * engine's array cannot hold is OUT_OF_MEMORY before any element is
- * written (checkMaterializable); `op` names the operation.
+ * Writes `zero` into `cells` up to (not including) `index`: a lazy tail
+ * becomes real before a write at `index` (a set at or past the written
+ * prefix, or a push onto a lazy sequence), after checkStorable; `op` names
+ * the operation.
  */
-export function materializeTo(cells: Cell[], index: number, zero: Cell = N, op = "list_set"): void {
-  checkMaterializable(index, op);
+export function materializeTo(cells: Cell[], index: number, zero: Cell, op: string): void {
+  checkStorable(index, op);
   while (cells.length < index) cells.push(zero);
 }

@@ -7,7 +7,7 @@ import { ArenaStore, type Cells } from "./arena-store.ts";
 import type { Cell } from "./cell.ts";
 import { checkFloat, checkInt, outOfBounds } from "./checks.ts";
 import type { HeapCore } from "./heap-core.ts";
-import { checkMaterializable, materializeTo, zeroCells } from "./null-cells.ts";
+import { checkStorable, materializeTo, zeroCells } from "./null-cells.ts";
 import { Trap, TrapCode } from "./trap.ts";
 
 const MAX_LENGTH = 2 ** 31 - 1;
@@ -69,8 +69,8 @@ export class TypedArrayArena {
     this.#check(op, value);
     const length = this.store.lengths[slot]!;
     if (length === MAX_LENGTH) throw new Trap(TrapCode.OUT_OF_MEMORY, op, `the array is at MAX_LENGTH ${MAX_LENGTH}`);
-    // The engine's array limit, before the byte limit accounts the element: a trap changes nothing.
-    checkMaterializable(length, op);
+    // MAX_STORED (operations.md §3.1), before the byte limit accounts the element: a trap changes nothing.
+    checkStorable(length, op);
     this.#core.grow(8, op, [a, value]);
     const cells = this.store.payload[slot]!;
     if (length > cells.length) materializeTo(cells, length, this.#zero, op);

@@ -13,7 +13,7 @@ import { nodeRunner } from "../../compiler3-emit/src/run/node-runner.ts";
 import {
   capMemoryMaximum, compileHandleAbi, HandleAbiError, HandleAbiProgram, MAX_MEMORY_PAGES, ModuleSectionsError, readModuleSections,
 } from "../src/abi-host/index.ts";
-import { checkMaterializable, MAX_MATERIALIZED } from "../src/null-cells.ts";
+import { checkStorable, MAX_STORED } from "../src/null-cells.ts";
 import { CELL_NULL, cellFromF64, cellFromInt, Heap, Trap, TrapCode } from "../src/index.ts";
 import { CORPUS_DIR, type Expect, HOSTILE_CASES, type HostileCase, manifest, moduleBytes } from "./hostile-modules.ts";
 import { section, uleb, wasmModule } from "./wasm-bytes.ts";
@@ -86,9 +86,9 @@ describe("lazy tails at the engine's array limit (§10.3): OUT_OF_MEMORY, the he
   const big = { variant: "minimal" as const, maxHeapBytes: 2 ** 34 };
   const int7 = cellFromInt(7);
 
-  it("checkMaterializable refuses exactly the writes past MAX_MATERIALIZED elements", () => {
-    expect(() => checkMaterializable(MAX_MATERIALIZED - 1, "list_set")).not.toThrow();
-    const t = (() => { try { checkMaterializable(MAX_MATERIALIZED, "list_set"); } catch (e) { return e; } })();
+  it("checkStorable refuses exactly the writes past MAX_STORED elements", () => {
+    expect(() => checkStorable(MAX_STORED - 1, "list_set")).not.toThrow();
+    const t = (() => { try { checkStorable(MAX_STORED, "list_set"); } catch (e) { return e; } })();
     expect(t instanceof Trap && t.code).toBe(TrapCode.OUT_OF_MEMORY);
   });
 
@@ -104,13 +104,13 @@ describe("lazy tails at the engine's array limit (§10.3): OUT_OF_MEMORY, the he
       const bytes = heap.stats().heapBytes;
       const trapOf = (f: () => void) => { try { f(); } catch (e) { if (e instanceof Trap) return e.code; throw e; } return undefined; };
       expect(trapOf(() => set(a, 2 ** 28 - 1))).toBe(TrapCode.OUT_OF_MEMORY);
-      const b = make(MAX_MATERIALIZED);
+      const b = make(MAX_STORED);
       const bytesB = heap.stats().heapBytes;
       expect(trapOf(() => push(b))).toBe(TrapCode.OUT_OF_MEMORY);
       // Nothing changed: no bytes accounted for the refused push, lengths as they were, the tail still reads as zero.
       expect(heap.stats().heapBytes).toBe(bytesB);
-      expect(bytesB - bytes).toBe(16 + 8 * MAX_MATERIALIZED);
-      expect(kind === "i64arr" ? heap.i64arrLen(b) : heap.f64arrLen(b)).toBe(MAX_MATERIALIZED);
+      expect(bytesB - bytes).toBe(16 + 8 * MAX_STORED);
+      expect(kind === "i64arr" ? heap.i64arrLen(b) : heap.f64arrLen(b)).toBe(MAX_STORED);
       expect(get(a, 2 ** 28 - 1)).toBe(kind === "i64arr" ? cellFromInt(0) : cellFromF64(0));
       heap.checkInvariants();
       // Usable: writes within the limit work, the arrays can be freed.

@@ -222,7 +222,7 @@ const NO_LIMIT_MS = 2 ** 31 - 1;
  * (arenas.md §2.7: at most REAL_BYTES_FACTOR real bytes each), or undefined
  * where Node's default limit already holds it.
  */
-export function workerHeapMb(maxBytes: number): number | undefined {
+function workerHeapMb(maxBytes: number): number | undefined {
   const mb = Math.ceil((REAL_BYTES_FACTOR * maxBytes) / 2 ** 20) + HEAP_MARGIN_MB;
   return mb * 2 ** 20 > getHeapStatistics().heap_size_limit ? mb : undefined;
 }

@@ -17,8 +17,8 @@ export type Target = (typeof TARGETS)[number];
  * internal error (a compiler bug or an engine failure), never a stack.
  */
 export async function emitForCli(io: CliIo, file: string, program: Program, optimize: boolean, target: Target = "wasmgc"): Promise<Uint8Array | undefined> {
-  const { compileForCli } = await import("../wasm/compile-thread.ts");
-  const outcome = await compileForCli(program, target, optimize);
+  const { compileProgram } = await import("../wasm/compile-thread.ts");
+  const outcome = await compileProgram(program, target, optimize);
   if (outcome.kind === "ok") return outcome.binary;
   const what = target === "handle-abi" ? "the handle ABI" : "WasmGC";
   io.err(outcome.kind === "emit-error" ? `${file}: cannot compile to ${what}: ${outcome.message}\n` : `${file}: compiling to ${what} failed: internal error: ${outcome.message}\n`);

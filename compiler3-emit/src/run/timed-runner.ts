@@ -5,7 +5,7 @@
 // worker (the only way to stop a synchronous Wasm or interpreter loop), and
 // the next request gets a fresh one.
 
-import { TrapCode } from "../../../ts-runtime/src/trap.ts";
+import { TrapCode, trapName } from "../../../ts-runtime/src/trap.ts";
 import type { FinishedRun, HostMessage, RefusedRun, RunEngine, RunOutcome, RunRequest, WorkerMessage } from "./request.ts";
 
 /** What the runner needs of a worker: a message port it can terminate. */
@@ -131,7 +131,7 @@ export class TimedRunner {
   #outOfMemory(p: Pending, why: string): void {
     clearTimeout(p.timer);
     this.#pending = undefined;
-    const result = { kind: "trap" as const, code: TrapCode.OUT_OF_MEMORY, name: "OUT_OF_MEMORY", function: "", block: -1, value: -1, message: why };
+    const result = { kind: "trap" as const, code: TrapCode.OUT_OF_MEMORY, name: trapName(TrapCode.OUT_OF_MEMORY), function: "", block: -1, value: -1, message: why };
     p.resolve({ kind: "finished", result, elapsedMs: performance.now() - p.startedAt! });
   }
 

@@ -1,6 +1,6 @@
 // Compiling in a worker thread with a large stack (wasmgc.md §9.7): the
-// command line's emitters (vm3 emit, vm3 run, vm3 build) run here when a
-// program has a large function.
+// command line's emitters (vm3 emit, vm3 run, vm3 build) and the conformance
+// runner's module caches run here when a program has a large function.
 //
 // binaryen.js is C++ compiled to Wasm and runs on the calling thread's
 // stack, and some of its algorithms recurse on the program's structure
@@ -36,14 +36,14 @@ interface CompileRequest {
 }
 
 /**
- * Compiles `program` for the command line: in this thread when every
+ * Compiles `program` for `target`: in this thread when every
  * function is small (at most LARGE_FUNCTION_VALUES values and as many
  * blocks: binaryen's recursion then stays far inside Node's main-thread
  * stack, and the corpus pays no thread start, about 0.4 s), else in a
  * compile thread (compileInThread). VM3_COMPILE_STACK_MB sends every program
  * to the thread, with that stack.
  */
-export function compileForCli(program: Program, target: CompileTarget, optimize: boolean): Promise<CompileOutcome> {
+export function compileProgram(program: Program, target: CompileTarget, optimize: boolean): Promise<CompileOutcome> {
   const small = program.functions.every((f) => f.values.length <= LARGE_FUNCTION_VALUES && f.blocks.length <= LARGE_FUNCTION_VALUES);
   return small && process.env.VM3_COMPILE_STACK_MB === undefined ? serve({ program, target, optimize }) : compileInThread(program, target, optimize);
 }
@@ -74,18 +74,13 @@ function firstLine(s: string): string {
 
 async function serve(request: CompileRequest): Promise<CompileOutcome> {
   try {
-    if (request.target === "handle-abi") {
-      const { emitHandleAbi, HandleAbiEmitError } = await import("../handleabi/emit.ts");
-      try {
-        return { kind: "ok", binary: emitHandleAbi(request.program, { optimize: request.optimize }) };
-      } catch (e) {
-        if (e instanceof HandleAbiEmitError) return { kind: "emit-error", message: e.message };
-        throw e;
-      }
-    }
-    const { emitWasmGc, EmitError } = await import("../wasmgc/emit.ts");
+    // The target's emitter and the error it throws for a program it cannot compile.
+    const { emit, EmitError } =
+      request.target === "handle-abi"
+        ? await import("../handleabi/emit.ts").then((e) => ({ emit: e.emitHandleAbi, EmitError: e.HandleAbiEmitError }))
+        : await import("../wasmgc/emit.ts").then((e) => ({ emit: e.emitWasmGc, EmitError: e.EmitError }));
     try {
-      return { kind: "ok", binary: emitWasmGc(request.program, { optimize: request.optimize }) };
+      return { kind: "ok", binary: emit(request.program, { optimize: request.optimize }) };
     } catch (e) {
       if (e instanceof EmitError) return { kind: "emit-error", message: e.message };
       throw e;

@@ -4,8 +4,9 @@
 // runtime operations (cell-ops, list-ops, map-ops, string-ops, host-ops,
 // lifetime, arith, fma), each a small function binaryen's -O may inline; one
 // global per string constant (ir.md §8.10: created with the instance, so a
-// fresh instance is a fresh run; a long one by the start function, string-ops.ts); one function per IR function; an export per
-// function that an embedder can call as an entry (all parameters i64, result
+// fresh instance is a fresh run; a long one is filled by the start function,
+// string-ops.ts); one function per IR function; an export per function that
+// an embedder can call as an entry (all parameters i64, result
 // i64/f64/bool/str/unit: §8.9), under its IR name.
 //
 // Every module is validated by binaryen before it is returned: a module that

@@ -13,14 +13,12 @@
 // index has 2C slots, so the load factor count / slots stays ≤ 1/2 and a probe
 // sequence always meets an empty slot. When count reaches C the map grows:
 // C doubles (array.copy of keys and values) and the index is rebuilt at 2C
-// slots. Past C = 2^30 the index would need 2^32 slots, which no i32 length
-// holds; there C becomes MAX_LENGTH and the index stays at 2^31 slots — still
-// more than MAX_LENGTH entries, so probing still terminates (engines refuse
-// arrays that large long before; README "Open questions").
+// slots. A map holds at most MAX_KEYS = 2^24 keys (operations.md §3.1), so C
+// stops at 2^24 and the index at 2^25 slots.
 //
 // Checks, as operations.md §3.2 map_*: a null map traps NULL_DEREF (the
 // `handle(a, Map)` check: a typed (ref null MapI64) can only be null or a
-// map); a new key when the map holds MAX_LENGTH keys traps OUT_OF_MEMORY. The
+// map); a new key when the map holds MAX_KEYS keys traps OUT_OF_MEMORY. The
 // 48-bit range of keys and values (`value(b)`, `value(c)`) is checked by the
 // emitter before the call, not here, and so is STALE_HANDLE: a freed map
 // (lifetime.ts marks it count -1 with empty arrays) must not reach these.
@@ -32,9 +30,8 @@ import { binaryen, i64Const } from "../wasm/binaryen.ts";
 import { addHandleCast } from "./handle-check.ts";
 import type { RuntimeTypes } from "./runtime-types.ts";
 import { TrapCode, addTrapImport, trapIf } from "../wasm/trap.ts";
+import { MAX_KEYS } from "../../../ts-runtime/src/map-arena.ts";
 
-/** operations.md §3.1: a map holds at most MAX_KEYS = 2^24 keys (V8's largest Map; one bound for every backend). */
-export const MAX_MAP_KEYS = 2 ** 24;
 /** Entry capacity of a new map (ir.md op 41 allocates one Map slot; the capacity is ours). */
 export const MAP_INITIAL_CAPACITY = 8;
 /** Index slots per entry of capacity: load factor ≤ 1/2. */
@@ -217,7 +214,8 @@ export function installMapOps(module: binaryen.Module, types: RuntimeTypes): Map
   lookup(MAP_OPS.get, i64, (entry) => m.array.get(valuesOf(get(0, M.refNull)), entry, i64, false), m.i64.const(0n));
   lookup(MAP_OPS.has, i32, () => m.i32.const(1), m.i32.const(0));
 
-  // grow(map): capacity C → 2C (MAX_LENGTH past 2^30), index rebuilt at 2C slots (2^31 at most).
+  // grow(map): capacity C → 2C, index rebuilt at 2C slots. Capacities are powers of two from
+  // MAP_INITIAL_CAPACITY, and set traps at MAX_KEYS = 2^24 keys before it would grow past it.
   // Called by set when count == C. Params 0 map (non-null); locals 1 count, 2 capacity,
   // 3 keys, 4 values, 5 index, 6 mask, 7 entry, 8 slot, 9 hash scratch.
   {
@@ -230,7 +228,6 @@ export function installMapOps(module: binaryen.Module, types: RuntimeTypes): Map
     const mask = () => get(6, i32);
     const entry = () => get(7, i32);
     const slot = () => get(8, i32);
-    const past30 = () => m.i32.ge_u(m.array.len(keysOf(map())), m.i32.const(2 ** 30));
     m.addFunction(
       MAP_OPS.grow,
       M.ref,
@@ -240,14 +237,13 @@ export function installMapOps(module: binaryen.Module, types: RuntimeTypes): Map
         m.local.set(1, countOf(map())),
         m.local.set(
           2,
-          m.select(past30(), m.i32.const(MAX_MAP_KEYS), m.i32.shl(m.array.len(keysOf(map())), m.i32.const(1))),
+          m.i32.shl(m.array.len(keysOf(map())), m.i32.const(1)),
         ),
         m.local.set(3, m.array.new_default(K.heap, capacity())),
         m.array.copy(keys(), m.i32.const(0), keysOf(map()), m.i32.const(0), count()),
         m.local.set(4, m.array.new_default(K.heap, capacity())),
         m.array.copy(values(), m.i32.const(0), valuesOf(map()), m.i32.const(0), count()),
-        // 2^31 slots: i32.const 0x80000000 is read as an unsigned length by array.new.
-        m.local.set(5, freshIndex(m.select(past30(), m.i32.const(-(2 ** 31)), m.i32.shl(capacity(), m.i32.const(1))))),
+        m.local.set(5, freshIndex(m.i32.shl(capacity(), m.i32.const(1)))),
         m.local.set(6, m.i32.sub(m.array.len(index()), m.i32.const(1))),
         m.local.set(7, m.i32.const(0)),
         m.loop(
@@ -324,7 +320,7 @@ export function installMapOps(module: binaryen.Module, types: RuntimeTypes): Map
         m.if(
           m.i32.eq(count(), m.array.len(keys())),
           m.block(null, [
-            trapIf(m, m.i32.eq(count(), m.i32.const(MAX_MAP_KEYS)), TrapCode.OUT_OF_MEMORY),
+            trapIf(m, m.i32.eq(count(), m.i32.const(MAX_KEYS)), TrapCode.OUT_OF_MEMORY),
             m.call(MAP_OPS.grow, [m.ref.as_non_null(map())], binaryen.none),
             // the arrays and the mask changed: find the key's empty slot in the new index
             ...load(),

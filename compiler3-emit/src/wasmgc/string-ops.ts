@@ -10,9 +10,7 @@ import { binaryen } from "../wasm/binaryen.ts";
 import { STRING_EXPORTS } from "./interface.ts";
 import type { RuntimeTypes } from "./runtime-types.ts";
 import { TrapCode, addTrapImport, trapIf } from "../wasm/trap.ts";
-
-/** operations.md §3.1: MAX_STR_BYTES = 2^29 - 24, V8's longest string. */
-const MAX_STR_BYTES = 2 ** 29 - 24;
+import { MAX_STR_BYTES } from "../../../ts-runtime/src/string-arena.ts";
 
 export { STRING_EXPORTS };
 
