@@ -29,7 +29,7 @@ describe("op table", () => {
   test("mnemonics are distinct and resolve back", () => {
     for (const i of OPS) {
       if (i.syntax === "param") continue;
-      const back = ["const", "phi", "call", "typed"].includes(i.syntax) ? opByPrefix(i.mnemonic) : opByMnemonic(i.mnemonic);
+      const back = ["const", "phi", "call", "hostCall", "typed"].includes(i.syntax) ? opByPrefix(i.mnemonic) : opByMnemonic(i.mnemonic);
       expect(back?.op).toBe(i.op);
     }
     const names = OPS.filter((i) => i.syntax !== "param").map((i) => i.mnemonic);
@@ -42,7 +42,7 @@ describe("op table", () => {
       ADD_I64_IMM: "imm", SUB_I64_IMM: "imm", MUL_I64_IMM: "imm", DIV_I64_IMM: "imm", MOD_I64_IMM: "imm",
       CMP_EQ_I64_IMM: "imm", CMP_NE_I64_IMM: "imm", CMP_LT_I64_IMM: "imm", CMP_LE_I64_IMM: "imm",
       CMP_GT_I64_IMM: "imm", CMP_GE_I64_IMM: "imm",
-      CALL: "callee", TAIL_CALL: "callee", STRUCT_GET: "field", STRUCT_SET: "field",
+      CALL: "callee", TAIL_CALL: "callee", HOST_CALL: "hostImport", STRUCT_GET: "field", STRUCT_SET: "field",
     });
   });
 });

@@ -21,7 +21,8 @@ export type TrapName =
   | "DIVIDE_BY_ZERO"
   | "UNREACHABLE"
   | "WRONG_TYPE"
-  | "STACK_OVERFLOW";
+  | "STACK_OVERFLOW"
+  | "HOST_ERROR";
 
 export type ArenaName =
   | "ARENA_STRING"

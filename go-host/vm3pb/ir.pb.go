@@ -328,6 +328,9 @@ const (
 	OpCode_OP_HOST_NEW OpCode = 87
 	// The host string a Host slot holds -> new str; WRONG_TYPE if not a string.
 	OpCode_OP_HOST_STR OpCode = 88
+	// Call host import Const (host.md §11.2) with the args -> its result type;
+	// HOST_ERROR when the host function fails or its result does not convert.
+	OpCode_OP_HOST_CALL OpCode = 89
 )
 
 // Enum value maps for OpCode.
@@ -422,6 +425,7 @@ var (
 		86: "OP_MAP_LEN",
 		87: "OP_HOST_NEW",
 		88: "OP_HOST_STR",
+		89: "OP_HOST_CALL",
 	}
 	OpCode_value = map[string]int32{
 		"OP_INVALID":         0,
@@ -513,6 +517,7 @@ var (
 		"OP_MAP_LEN":         86,
 		"OP_HOST_NEW":        87,
 		"OP_HOST_STR":        88,
+		"OP_HOST_CALL":       89,
 	}
 )
 
@@ -1088,20 +1093,163 @@ func (x *StructShape) GetFields() []*Field {
 	return nil
 }
 
+// A full type (ir.md §8.2) standing alone: a host import's parameter.
+type TypeRef struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Type          Type                   `protobuf:"varint,1,opt,name=type,proto3,enum=vm3.v1.Type" json:"type,omitempty"`
+	ElemType      Type                   `protobuf:"varint,2,opt,name=elem_type,json=elemType,proto3,enum=vm3.v1.Type" json:"elem_type,omitempty"`
+	StructId      uint32                 `protobuf:"varint,3,opt,name=struct_id,json=structId,proto3" json:"struct_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TypeRef) Reset() {
+	*x = TypeRef{}
+	mi := &file_vm3_v1_ir_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TypeRef) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TypeRef) ProtoMessage() {}
+
+func (x *TypeRef) ProtoReflect() protoreflect.Message {
+	mi := &file_vm3_v1_ir_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TypeRef.ProtoReflect.Descriptor instead.
+func (*TypeRef) Descriptor() ([]byte, []int) {
+	return file_vm3_v1_ir_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *TypeRef) GetType() Type {
+	if x != nil {
+		return x.Type
+	}
+	return Type_TYPE_INVALID
+}
+
+func (x *TypeRef) GetElemType() Type {
+	if x != nil {
+		return x.ElemType
+	}
+	return Type_TYPE_INVALID
+}
+
+func (x *TypeRef) GetStructId() uint32 {
+	if x != nil {
+		return x.StructId
+	}
+	return 0
+}
+
+// A host function the program may call (host.md §11.1).
+type HostImport struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// An identifier, unique among the program's host imports.
+	Name   string     `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Params []*TypeRef `protobuf:"bytes,2,rep,name=params,proto3" json:"params,omitempty"`
+	Result Type       `protobuf:"varint,3,opt,name=result,proto3,enum=vm3.v1.Type" json:"result,omitempty"`
+	// When result is LIST, its elem_type.
+	ResultElemType Type `protobuf:"varint,4,opt,name=result_elem_type,json=resultElemType,proto3,enum=vm3.v1.Type" json:"result_elem_type,omitempty"`
+	// When result is STRUCT, its shape.
+	ResultStructId uint32 `protobuf:"varint,5,opt,name=result_struct_id,json=resultStructId,proto3" json:"result_struct_id,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *HostImport) Reset() {
+	*x = HostImport{}
+	mi := &file_vm3_v1_ir_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *HostImport) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*HostImport) ProtoMessage() {}
+
+func (x *HostImport) ProtoReflect() protoreflect.Message {
+	mi := &file_vm3_v1_ir_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use HostImport.ProtoReflect.Descriptor instead.
+func (*HostImport) Descriptor() ([]byte, []int) {
+	return file_vm3_v1_ir_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *HostImport) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *HostImport) GetParams() []*TypeRef {
+	if x != nil {
+		return x.Params
+	}
+	return nil
+}
+
+func (x *HostImport) GetResult() Type {
+	if x != nil {
+		return x.Result
+	}
+	return Type_TYPE_INVALID
+}
+
+func (x *HostImport) GetResultElemType() Type {
+	if x != nil {
+		return x.ResultElemType
+	}
+	return Type_TYPE_INVALID
+}
+
+func (x *HostImport) GetResultStructId() uint32 {
+	if x != nil {
+		return x.ResultStructId
+	}
+	return 0
+}
+
 type Program struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// A function's index here is what OP_CALL's Const names.
 	Functions []*Function `protobuf:"bytes,1,rep,name=functions,proto3" json:"functions,omitempty"`
 	// The name of the entry function (ir.md §8.9).
-	Entry         string         `protobuf:"bytes,2,opt,name=entry,proto3" json:"entry,omitempty"`
-	Structs       []*StructShape `protobuf:"bytes,3,rep,name=structs,proto3" json:"structs,omitempty"`
+	Entry   string         `protobuf:"bytes,2,opt,name=entry,proto3" json:"entry,omitempty"`
+	Structs []*StructShape `protobuf:"bytes,3,rep,name=structs,proto3" json:"structs,omitempty"`
+	// Appended: an import's index here is what OP_HOST_CALL's Const names.
+	HostImports   []*HostImport `protobuf:"bytes,4,rep,name=host_imports,json=hostImports,proto3" json:"host_imports,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Program) Reset() {
 	*x = Program{}
-	mi := &file_vm3_v1_ir_proto_msgTypes[6]
+	mi := &file_vm3_v1_ir_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1113,7 +1261,7 @@ func (x *Program) String() string {
 func (*Program) ProtoMessage() {}
 
 func (x *Program) ProtoReflect() protoreflect.Message {
-	mi := &file_vm3_v1_ir_proto_msgTypes[6]
+	mi := &file_vm3_v1_ir_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1126,7 +1274,7 @@ func (x *Program) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Program.ProtoReflect.Descriptor instead.
 func (*Program) Descriptor() ([]byte, []int) {
-	return file_vm3_v1_ir_proto_rawDescGZIP(), []int{6}
+	return file_vm3_v1_ir_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *Program) GetFunctions() []*Function {
@@ -1146,6 +1294,13 @@ func (x *Program) GetEntry() string {
 func (x *Program) GetStructs() []*StructShape {
 	if x != nil {
 		return x.Structs
+	}
+	return nil
+}
+
+func (x *Program) GetHostImports() []*HostImport {
+	if x != nil {
+		return x.HostImports
 	}
 	return nil
 }
@@ -1192,11 +1347,23 @@ const file_vm3_v1_ir_proto_rawDesc = "" +
 	"\tstruct_id\x18\x04 \x01(\rR\bstructId\"H\n" +
 	"\vStructShape\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12%\n" +
-	"\x06fields\x18\x02 \x03(\v2\r.vm3.v1.FieldR\x06fields\"~\n" +
+	"\x06fields\x18\x02 \x03(\v2\r.vm3.v1.FieldR\x06fields\"s\n" +
+	"\aTypeRef\x12 \n" +
+	"\x04type\x18\x01 \x01(\x0e2\f.vm3.v1.TypeR\x04type\x12)\n" +
+	"\telem_type\x18\x02 \x01(\x0e2\f.vm3.v1.TypeR\belemType\x12\x1b\n" +
+	"\tstruct_id\x18\x03 \x01(\rR\bstructId\"\xd1\x01\n" +
+	"\n" +
+	"HostImport\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12'\n" +
+	"\x06params\x18\x02 \x03(\v2\x0f.vm3.v1.TypeRefR\x06params\x12$\n" +
+	"\x06result\x18\x03 \x01(\x0e2\f.vm3.v1.TypeR\x06result\x126\n" +
+	"\x10result_elem_type\x18\x04 \x01(\x0e2\f.vm3.v1.TypeR\x0eresultElemType\x12(\n" +
+	"\x10result_struct_id\x18\x05 \x01(\rR\x0eresultStructId\"\xb5\x01\n" +
 	"\aProgram\x12.\n" +
 	"\tfunctions\x18\x01 \x03(\v2\x10.vm3.v1.FunctionR\tfunctions\x12\x14\n" +
 	"\x05entry\x18\x02 \x01(\tR\x05entry\x12-\n" +
-	"\astructs\x18\x03 \x03(\v2\x13.vm3.v1.StructShapeR\astructs*\xb0\x02\n" +
+	"\astructs\x18\x03 \x03(\v2\x13.vm3.v1.StructShapeR\astructs\x125\n" +
+	"\fhost_imports\x18\x04 \x03(\v2\x12.vm3.v1.HostImportR\vhostImports*\xb0\x02\n" +
 	"\x04Type\x12\x10\n" +
 	"\fTYPE_INVALID\x10\x00\x12\f\n" +
 	"\bTYPE_I64\x10\x01\x12\f\n" +
@@ -1218,7 +1385,7 @@ const file_vm3_v1_ir_proto_rawDesc = "" +
 	"\vTYPE_U8_ARR\x10\x0f\x12\f\n" +
 	"\bTYPE_ANY\x10\x10\x12\r\n" +
 	"\tTYPE_UNIT\x10\x11\x12\r\n" +
-	"\tTYPE_HOST\x10\x12*\xfd\f\n" +
+	"\tTYPE_HOST\x10\x12*\x8f\r\n" +
 	"\x06OpCode\x12\x0e\n" +
 	"\n" +
 	"OP_INVALID\x10\x00\x12\f\n" +
@@ -1331,7 +1498,8 @@ const file_vm3_v1_ir_proto_rawDesc = "" +
 	"\n" +
 	"OP_MAP_LEN\x10V\x12\x0f\n" +
 	"\vOP_HOST_NEW\x10W\x12\x0f\n" +
-	"\vOP_HOST_STR\x10X*c\n" +
+	"\vOP_HOST_STR\x10X\x12\x10\n" +
+	"\fOP_HOST_CALL\x10Y*c\n" +
 	"\bTermKind\x12\x10\n" +
 	"\fTERM_INVALID\x10\x00\x12\r\n" +
 	"\tTERM_JUMP\x10\x01\x12\x0f\n" +
@@ -1352,7 +1520,7 @@ func file_vm3_v1_ir_proto_rawDescGZIP() []byte {
 }
 
 var file_vm3_v1_ir_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_vm3_v1_ir_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
+var file_vm3_v1_ir_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
 var file_vm3_v1_ir_proto_goTypes = []any{
 	(Type)(0),           // 0: vm3.v1.Type
 	(OpCode)(0),         // 1: vm3.v1.OpCode
@@ -1363,7 +1531,9 @@ var file_vm3_v1_ir_proto_goTypes = []any{
 	(*Function)(nil),    // 6: vm3.v1.Function
 	(*Field)(nil),       // 7: vm3.v1.Field
 	(*StructShape)(nil), // 8: vm3.v1.StructShape
-	(*Program)(nil),     // 9: vm3.v1.Program
+	(*TypeRef)(nil),     // 9: vm3.v1.TypeRef
+	(*HostImport)(nil),  // 10: vm3.v1.HostImport
+	(*Program)(nil),     // 11: vm3.v1.Program
 }
 var file_vm3_v1_ir_proto_depIdxs = []int32{
 	0,  // 0: vm3.v1.Value.type:type_name -> vm3.v1.Type
@@ -1378,13 +1548,19 @@ var file_vm3_v1_ir_proto_depIdxs = []int32{
 	0,  // 9: vm3.v1.Field.type:type_name -> vm3.v1.Type
 	0,  // 10: vm3.v1.Field.elem_type:type_name -> vm3.v1.Type
 	7,  // 11: vm3.v1.StructShape.fields:type_name -> vm3.v1.Field
-	6,  // 12: vm3.v1.Program.functions:type_name -> vm3.v1.Function
-	8,  // 13: vm3.v1.Program.structs:type_name -> vm3.v1.StructShape
-	14, // [14:14] is the sub-list for method output_type
-	14, // [14:14] is the sub-list for method input_type
-	14, // [14:14] is the sub-list for extension type_name
-	14, // [14:14] is the sub-list for extension extendee
-	0,  // [0:14] is the sub-list for field type_name
+	0,  // 12: vm3.v1.TypeRef.type:type_name -> vm3.v1.Type
+	0,  // 13: vm3.v1.TypeRef.elem_type:type_name -> vm3.v1.Type
+	9,  // 14: vm3.v1.HostImport.params:type_name -> vm3.v1.TypeRef
+	0,  // 15: vm3.v1.HostImport.result:type_name -> vm3.v1.Type
+	0,  // 16: vm3.v1.HostImport.result_elem_type:type_name -> vm3.v1.Type
+	6,  // 17: vm3.v1.Program.functions:type_name -> vm3.v1.Function
+	8,  // 18: vm3.v1.Program.structs:type_name -> vm3.v1.StructShape
+	10, // 19: vm3.v1.Program.host_imports:type_name -> vm3.v1.HostImport
+	20, // [20:20] is the sub-list for method output_type
+	20, // [20:20] is the sub-list for method input_type
+	20, // [20:20] is the sub-list for extension type_name
+	20, // [20:20] is the sub-list for extension extendee
+	0,  // [0:20] is the sub-list for field type_name
 }
 
 func init() { file_vm3_v1_ir_proto_init() }
@@ -1398,7 +1574,7 @@ func file_vm3_v1_ir_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_vm3_v1_ir_proto_rawDesc), len(file_vm3_v1_ir_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   7,
+			NumMessages:   9,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

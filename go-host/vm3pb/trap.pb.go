@@ -68,6 +68,10 @@ const (
 	// IR programs (ir.md): the call depth exceeded the implementation's limit
 	// (at least 10,000 non-tail frames; tail calls never count).
 	TrapCode_STACK_OVERFLOW TrapCode = 15
+	// A host function called by host.call failed (threw, returned an error)
+	// or returned a value that does not convert to the import's result type
+	// (host.md §11.2).
+	TrapCode_HOST_ERROR TrapCode = 16
 )
 
 // Enum value maps for TrapCode.
@@ -89,6 +93,7 @@ var (
 		13: "UNREACHABLE",
 		14: "WRONG_TYPE",
 		15: "STACK_OVERFLOW",
+		16: "HOST_ERROR",
 	}
 	TrapCode_value = map[string]int32{
 		"TRAP_NONE":      0,
@@ -107,6 +112,7 @@ var (
 		"UNREACHABLE":    13,
 		"WRONG_TYPE":     14,
 		"STACK_OVERFLOW": 15,
+		"HOST_ERROR":     16,
 	}
 )
 
@@ -141,7 +147,7 @@ var File_vm3_v1_trap_proto protoreflect.FileDescriptor
 
 const file_vm3_v1_trap_proto_rawDesc = "" +
 	"\n" +
-	"\x11vm3/v1/trap.proto\x12\x06vm3.v1*\xa3\x02\n" +
+	"\x11vm3/v1/trap.proto\x12\x06vm3.v1*\xb3\x02\n" +
 	"\bTrapCode\x12\r\n" +
 	"\tTRAP_NONE\x10\x00\x12\x10\n" +
 	"\fNOT_A_HANDLE\x10\x01\x12\f\n" +
@@ -162,7 +168,9 @@ const file_vm3_v1_trap_proto_rawDesc = "" +
 	"\vUNREACHABLE\x10\r\x12\x0e\n" +
 	"\n" +
 	"WRONG_TYPE\x10\x0e\x12\x12\n" +
-	"\x0eSTACK_OVERFLOW\x10\x0fB)Z'github.com/vm3-bridge/vm3/go-host/vm3pbb\x06proto3"
+	"\x0eSTACK_OVERFLOW\x10\x0f\x12\x0e\n" +
+	"\n" +
+	"HOST_ERROR\x10\x10B)Z'github.com/vm3-bridge/vm3/go-host/vm3pbb\x06proto3"
 
 var (
 	file_vm3_v1_trap_proto_rawDescOnce sync.Once

@@ -23,6 +23,8 @@ export const TrapCode = {
   UNREACHABLE: 13,
   WRONG_TYPE: 14,
   STACK_OVERFLOW: 15,
+  // A host function failed or returned what does not convert (host.md §11.2).
+  HOST_ERROR: 16,
 } as const;
 
 export type TrapCode = (typeof TrapCode)[keyof typeof TrapCode];

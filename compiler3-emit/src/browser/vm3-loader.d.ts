@@ -54,8 +54,8 @@ export type ResultValue =
   | { type: "str"; str: string }
   | { type: "unit" };
 
-/** traps.md's codes: 0 TRAP_NONE … 15 STACK_OVERFLOW (`name` is the proto name). */
-export type TrapCode = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15;
+/** traps.md's codes: 0 TRAP_NONE … 16 HOST_ERROR (`name` is the proto name). */
+export type TrapCode = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16;
 
 /** A value or a trap (traps.md codes; function/block/value are "" / -1 where the engine does not know the site). */
 export type RunResult =

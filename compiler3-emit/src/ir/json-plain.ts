@@ -3,20 +3,37 @@
 // schema-checked input on top. Split from json.ts so that code bundled for
 // the browser (browser/loader.ts reads a build's program.json, written by
 // programToJsonText) loads no protobufjs and no node: modules.
-import type { Block, Field, Func, Program, StructShape, Terminator, Value } from "./model.ts";
+import type { Block, Field, FullType, Func, HostImport, Program, StructShape, Terminator, Value } from "./model.ts";
 import { OpCode, TermKind, Type } from "./model.ts";
 
 type Plain = Record<string, unknown>;
 
 /** strict-json.ts's / wire.ts's plain form (enum names, bigint int64) → Program. */
 export function programFromPlain(plain: Plain): Program {
-  return {
+  const program: Program = {
     functions: list(plain.functions).map(funcFromPlain),
     entry: str(plain.entry),
     structs: list(plain.structs).map(
       (s): StructShape => ({ name: str(s.name), fields: list(s.fields).map(fieldFromPlain) }),
     ),
   };
+  const imports = list(plain.hostImports).map(hostImportFromPlain);
+  if (imports.length > 0) program.hostImports = imports;
+  return program;
+}
+
+function hostImportFromPlain(h: Plain): HostImport {
+  return {
+    name: str(h.name),
+    params: list(h.params).map(typeFromPlain),
+    result: enumValue(Type, "TYPE_", h.result),
+    resultElemType: enumValue(Type, "TYPE_", h.resultElemType),
+    resultStructId: num(h.resultStructId),
+  };
+}
+
+function typeFromPlain(t: Plain): FullType {
+  return { type: enumValue(Type, "TYPE_", t.type), elemType: enumValue(Type, "TYPE_", t.elemType), structId: num(t.structId) };
 }
 
 function funcFromPlain(f: Plain): Func {
@@ -118,7 +135,21 @@ export function programToJson(p: Program): Plain {
         ),
       }),
     ),
+    hostImports: (p.hostImports ?? []).map((h) =>
+      omit({
+        name: h.name,
+        // A TypeRef at its defaults is `{}`, which omit would drop from the list: keep it.
+        params: h.params.map((t) => typeToJson(t)),
+        result: enumText(Type, "TYPE_", h.result),
+        resultElemType: enumText(Type, "TYPE_", h.resultElemType),
+        resultStructId: h.resultStructId,
+      }),
+    ),
   });
+}
+
+function typeToJson(t: FullType): Plain {
+  return omit({ type: enumText(Type, "TYPE_", t.type), elemType: enumText(Type, "TYPE_", t.elemType), structId: t.structId });
 }
 
 /** The JSON text of a Program, two-space indented, with a final newline. */

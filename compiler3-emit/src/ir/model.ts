@@ -121,6 +121,7 @@ export const OpCode = {
   MAP_LEN: 86,
   HOST_NEW: 87,
   HOST_STR: 88,
+  HOST_CALL: 89,
 } as const;
 export type OpCode = (typeof OpCode)[keyof typeof OpCode];
 
@@ -192,11 +193,22 @@ export interface StructShape {
   fields: Field[];
 }
 
+/** ir.proto `HostImport` (host.md §11.1); `params` are ir.proto `TypeRef`s. */
+export interface HostImport {
+  name: string;
+  params: FullType[];
+  result: Type;
+  resultElemType: Type;
+  resultStructId: number;
+}
+
 /** ir.proto `Program`. */
 export interface Program {
   functions: Func[];
   entry: string;
   structs: StructShape[];
+  /** Absent in programs made before host imports existed: read as empty. */
+  hostImports?: HostImport[];
 }
 
 /** A full type of a non-list, non-struct type. */
@@ -211,6 +223,11 @@ export function fullTypeEquals(a: FullType, b: FullType): boolean {
 /** The full type of a function's result (`result`, `result_elem_type`, `result_struct_id`). */
 export function resultType(f: Func): FullType {
   return { type: f.result, elemType: f.resultElemType, structId: f.resultStructId };
+}
+
+/** The full type of a host import's result. */
+export function importResultType(h: HostImport): FullType {
+  return { type: h.result, elemType: h.resultElemType, structId: h.resultStructId };
 }
 
 /** A terminator with every field 0 (the proto default). */

@@ -17,6 +17,8 @@ export type Syntax =
   | "phi"
   /** `call.T @f(…)` / `tailcall.T @f(…)`. */
   | "call"
+  /** `host.call.T @name(…)` (host.md §11.2). */
+  | "hostCall"
   /** `null.T` / `unbox.T v` (UNBOX_REF): the mnemonic is a prefix of a type. */
   | "typed"
   /** `struct.new S v, …`. */
@@ -44,6 +46,8 @@ export type Operands =
   | { kind: "phi" }
   /** CALL/TAIL_CALL: the callee's parameter types (rule 12). */
   | { kind: "callee" }
+  /** HOST_CALL: the host import's parameter types (rule 12). */
+  | { kind: "hostImport" }
   /** STRUCT_NEW: one per field of the shape `struct_id`, of its type (rule 11). */
   | { kind: "shapeFields" }
   /** STRUCT_GET: struct<S>; STRUCT_SET: struct<S>, field `const`'s type. */
@@ -57,13 +61,15 @@ export type Result =
   | { kind: "written"; allowed: "const" | "any" | "reference" | "referenceNotAny" }
   /** The callee's result type (CALL, TAIL_CALL). */
   | { kind: "callee" }
+  /** The host import's result type (HOST_CALL). */
+  | { kind: "hostImport" }
   /** The type of field `const` of the operand's shape (STRUCT_GET). */
   | { kind: "field" }
   /** STRUCT of the shape being built; struct_id names it (STRUCT_NEW). */
   | { kind: "shape" };
 
 /** What `const` holds (ir.md §8.4); "none" means it must be 0. */
-export type ConstUse = "none" | "literal" | "imm" | "callee" | "field";
+export type ConstUse = "none" | "literal" | "imm" | "callee" | "hostImport" | "field";
 
 export interface OpInfo {
   readonly op: OpCode;
@@ -180,6 +186,7 @@ def("MAP_HAS_I64", "map.has.i64", "plain", fixed(MAP, I64), to(BOOL));
 def("MAP_LEN", "map.len", "plain", fixed(MAP), to(I64));
 def("HOST_NEW", "host.new", "plain", fixed(STR), to(HOST));
 def("HOST_STR", "host.str", "plain", fixed(HOST), to(STR));
+def("HOST_CALL", "host.call", "hostCall", { kind: "hostImport" }, { kind: "hostImport" }, "hostImport");
 
 const BY_OP: ReadonlyMap<number, OpInfo> = new Map(TABLE.map((i) => [i.op, i]));
 
@@ -188,9 +195,9 @@ const BY_MNEMONIC: ReadonlyMap<string, OpInfo> = new Map(
   TABLE.filter((i) => ["plain", "imm", "structNew", "structField"].includes(i.syntax)).map((i) => [i.mnemonic, i]),
 );
 
-/** Ops whose mnemonic is `PREFIX.TYPE` (const, phi, call, tailcall, null, unbox), by prefix. */
+/** Ops whose mnemonic is `PREFIX.TYPE` (const, phi, call, tailcall, host.call, null, unbox), by prefix. */
 const BY_PREFIX: ReadonlyMap<string, OpInfo> = new Map(
-  TABLE.filter((i) => ["const", "phi", "call", "typed"].includes(i.syntax)).map((i) => [i.mnemonic, i]),
+  TABLE.filter((i) => ["const", "phi", "call", "hostCall", "typed"].includes(i.syntax)).map((i) => [i.mnemonic, i]),
 );
 
 /** Every op of ir.md §8.5, in opcode order. */

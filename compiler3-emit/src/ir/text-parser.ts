@@ -2,7 +2,7 @@
 // The parser resolves names and IDs and computes preds/succs but does not
 // otherwise validate (validate.ts runs ir.md §8.11). Errors name file, line,
 // column and, where known, the function, block and value being read.
-import type { Block, Field, FullType, Func, Program, StructShape, Terminator, Value } from "./model.ts";
+import type { Block, Field, FullType, Func, HostImport, Program, StructShape, Terminator, Value } from "./model.ts";
 import { OpCode, TermKind, Type, emptyTerminator, scalarType } from "./model.ts";
 import type { ErrorSite, FuncSource, Pos, SourceMap } from "./errors.ts";
 import { IrParseError } from "./errors.ts";
@@ -16,7 +16,7 @@ import { computeCfg } from "./cfg.ts";
 
 /** ir-text.md §Lexical structure: names that are keywords. */
 export const KEYWORDS: ReadonlySet<string> = new Set([
-  "entry", "struct", "func", "str", "jump", "branch", "return", "unreachable",
+  "entry", "struct", "func", "import", "str", "jump", "branch", "return", "unreachable",
 ]);
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -44,7 +44,9 @@ class Parser {
   private readonly file: string;
   private readonly structIds = new Map<string, number>();
   private readonly funcIds = new Map<string, number>();
+  private readonly importIds = new Map<string, number>();
   private readonly structs: StructShape[] = [];
+  private readonly hostImports: HostImport[] = [];
   private readonly functions: Func[] = [];
   private readonly map: SourceMap;
   /** The current context, for messages. */
@@ -78,8 +80,10 @@ class Parser {
         this.parseStruct();
       } else if (this.isWord(t, "func")) {
         this.parseFunc();
+      } else if (this.isWord(t, "import")) {
+        this.parseImport();
       } else {
-        this.fail(t, `expected entry, struct or func, got ${describe(t)}`);
+        this.fail(t, `expected entry, struct, import or func, got ${describe(t)}`);
       }
     }
     this.func = undefined;
@@ -87,7 +91,9 @@ class Parser {
     this.value = undefined;
     if (entry === undefined) this.fail(this.peek(), "no entry declaration (entry @NAME)");
     for (const f of this.late) f();
-    return { program: { functions: this.functions, entry, structs: this.structs }, sourceMap: this.map };
+    const program: Program = { functions: this.functions, entry, structs: this.structs };
+    if (this.hostImports.length > 0) program.hostImports = this.hostImports;
+    return { program, sourceMap: this.map };
   }
 
   /**
@@ -103,6 +109,11 @@ class Parser {
       if (t.kind === "error") {
         this.lexError = t;
         break;
+      }
+      // `import host @NAME`: host imports too are named before they are declared.
+      const name = this.toks[k + 3];
+      if (this.isWord(t, "import") && this.isWord(n, "host") && this.toks[k + 2]?.text === "@" && name?.kind === "word") {
+        if (!this.importIds.has(name.text)) this.importIds.set(name.text, this.importIds.size);
       }
       if (t.kind !== "word" || n.kind !== "word") continue;
       const table = t.text === "struct" ? this.structIds : t.text === "func" ? this.funcIds : undefined;
@@ -137,6 +148,33 @@ class Parser {
       }
     }
     this.expectPunct("}");
+  }
+
+  /** `import host @NAME(T, …) -> T` (host.md §11.1). */
+  private parseImport(): void {
+    this.next();
+    this.func = undefined;
+    this.block = undefined;
+    this.value = undefined;
+    const kind = this.next();
+    if (!this.isWord(kind, "host")) this.fail(kind, `expected host after import, got ${describe(kind)}`);
+    this.expectPunct("@");
+    const nameTok = this.peek();
+    const name = this.name("host import");
+    if (this.importIds.get(name) !== this.hostImports.length) this.fail(nameTok, `duplicate host import @${name}`);
+    const params: FullType[] = [];
+    this.expectPunct("(");
+    if (!this.isPunct(this.peek(), ")")) {
+      for (;;) {
+        params.push(this.type());
+        if (!this.isPunct(this.peek(), ",")) break;
+        this.next();
+      }
+    }
+    this.expectPunct(")");
+    this.expectPunct("->");
+    const r = this.type();
+    this.hostImports.push({ name, params, result: r.type, resultElemType: r.elemType, resultStructId: r.structId });
   }
 
   private parseFunc(): void {
@@ -377,7 +415,8 @@ class Parser {
           break;
       }
     }
-    const dot = t.text.indexOf(".");
+    // Types hold no dots: the written type is what follows the last one (`host.call.i64`).
+    const dot = t.text.lastIndexOf(".");
     const prefixed = dot < 0 ? undefined : opByPrefix(t.text.slice(0, dot));
     if (prefixed === undefined || exact !== undefined) this.fail(t, `unknown op "${t.text}"`);
     const type = this.typeOf(t.text.slice(dot + 1), t);
@@ -407,16 +446,16 @@ class Parser {
         const callee = this.name("function");
         const index = this.funcIds.get(callee);
         if (index === undefined) this.unknownName(ct, `undefined function @${callee}`);
-        this.expectPunct("(");
-        const args: number[] = [];
-        if (!this.isPunct(this.peek(), ")")) {
-          args.push(operand());
-          while (this.isPunct(this.peek(), ",")) {
-            this.next();
-            args.push(operand());
-          }
-        }
-        this.expectPunct(")");
+        const args = this.callArgs(operand);
+        return v(prefixed, type, args, BigInt(index));
+      }
+      case "hostCall": {
+        this.expectPunct("@");
+        const ct = this.peek();
+        const name = this.name("host import");
+        const index = this.importIds.get(name);
+        if (index === undefined) this.unknownName(ct, `undefined host import @${name} (declare it: import host @${name}(…) -> T)`);
+        const args = this.callArgs(operand);
         return v(prefixed, type, args, BigInt(index));
       }
       default:
@@ -477,6 +516,21 @@ class Parser {
   private expectPunct(p: string): void {
     const t = this.next();
     if (!this.isPunct(t, p)) this.fail(t, `expected "${p}", got ${describe(t)}`);
+  }
+
+  /** `( [ vid { "," vid } ] )` of a call. */
+  private callArgs(operand: () => number): number[] {
+    this.expectPunct("(");
+    const args: number[] = [];
+    if (!this.isPunct(this.peek(), ")")) {
+      args.push(operand());
+      while (this.isPunct(this.peek(), ",")) {
+        this.next();
+        args.push(operand());
+      }
+    }
+    this.expectPunct(")");
+    return args;
   }
 
   private name(what: string): string {

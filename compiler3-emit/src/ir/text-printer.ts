@@ -5,7 +5,7 @@
 // number with no mnemonic) throws IrPrintError naming the function, block
 // and value.
 import type { Func, Program, Value } from "./model.ts";
-import { OpCode, TermKind, Type, resultType } from "./model.ts";
+import { OpCode, TermKind, Type, importResultType, resultType } from "./model.ts";
 import { formatError } from "./errors.ts";
 import { opInfo } from "./ops.ts";
 import { typeText } from "./types.ts";
@@ -24,6 +24,12 @@ export function printText(p: Program): string {
   for (const s of p.structs) {
     const fields = s.fields.map((f) => `${f.name}: ${typeText(f, p.structs)}`).join(", ");
     lines.push(fields === "" ? `struct ${s.name} {}` : `struct ${s.name} { ${fields} }`);
+  }
+  const imports = p.hostImports ?? [];
+  if (imports.length > 0) lines.push("");
+  for (const h of imports) {
+    const params = h.params.map((t) => typeText(t, p.structs)).join(", ");
+    lines.push(`import host @${h.name}(${params}) -> ${typeText(importResultType(h), p.structs)}`);
   }
   for (const f of p.functions) {
     lines.push("");
@@ -101,6 +107,10 @@ function printOp(p: Program, f: Func, v: Value, block: number): string {
     case "call": {
       const callee = p.functions[Number(v.const)] ?? fail(`call of function index ${v.const}, which does not exist`);
       return `${info.mnemonic}.${ty} @${callee.name}(${operands(v.args)})`;
+    }
+    case "hostCall": {
+      const h = p.hostImports?.[Number(v.const)] ?? fail(`host.call of host import index ${v.const}, which does not exist`);
+      return `${info.mnemonic}.${ty} @${h.name}(${operands(v.args)})`;
     }
     case "typed":
       return v.op === OpCode.UNBOX_REF ? `unbox.${ty} ${operands(v.args)}` : `null.${ty}`;

@@ -3,7 +3,7 @@
 // only where allowed), 11 (`const` and the written type), 12 (calls), 13 (tail
 // calls) and 15 (phi src types).
 import type { FullType, Value } from "./model.ts";
-import { OpCode, TermKind, Type, fullTypeEquals, resultType } from "./model.ts";
+import { OpCode, TermKind, Type, fullTypeEquals, importResultType, resultType } from "./model.ts";
 import type { Operand } from "./ops.ts";
 import { opInfo } from "./ops.ts";
 import { isReference, typeError } from "./types.ts";
@@ -18,6 +18,14 @@ export function checkOps(cx: Context, facts: FuncFacts): void {
   const rErr = typeError(rt, ns);
   if (rErr !== undefined) cx.error(9, fi, undefined, undefined, `result type: ${rErr}`);
   if (fi === 0) {
+    for (const h of p.hostImports ?? []) {
+      h.params.forEach((t, k) => {
+        const e = typeError(t, ns) ?? (t.type === Type.UNIT ? "unit is not a parameter type" : undefined);
+        if (e !== undefined) cx.error(9, undefined, undefined, undefined, `host import @${h.name}: parameter ${k}: ${e}`);
+      });
+      const e = typeError(importResultType(h), ns);
+      if (e !== undefined) cx.error(9, undefined, undefined, undefined, `host import @${h.name}: result type: ${e}`);
+    }
     for (const s of p.structs) {
       for (const fd of s.fields) {
         const e = typeError(fd, ns) ?? (fd.type === Type.UNIT ? "unit is not a field type" : undefined);
@@ -91,6 +99,19 @@ export function checkOps(cx: Context, facts: FuncFacts): void {
         const cr = resultType(callee);
         if (!fullTypeEquals(v, cr)) err(12, `has type ${cx.type(v)}, but @${callee.name} returns ${cx.type(cr)}`);
         if (v.op === OpCode.TAIL_CALL) checkTailCall(cx, facts, v, err);
+        break;
+      }
+      case "hostImport": {
+        const imports = p.hostImports ?? [];
+        const h = v.const >= 0n ? imports[Number(v.const)] : undefined;
+        if (h === undefined) {
+          err(11, `calls host import index ${v.const}, which does not exist (${imports.length} host imports)`);
+          break;
+        }
+        // Rule 12, as for calls (host.md §11.2).
+        if (expectCount(h.params.length, 12)) h.params.forEach((t, k) => expectArg(k, t, 12));
+        const hr = importResultType(h);
+        if (!fullTypeEquals(v, hr)) err(12, `has type ${cx.type(v)}, but host import @${h.name} returns ${cx.type(hr)}`);
         break;
       }
       case "shapeFields": {

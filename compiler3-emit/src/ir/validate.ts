@@ -73,6 +73,13 @@ function checkProgram(cx: Context): void {
       fields.add(fd.name);
     }
   });
+  const imports = new Set<string>();
+  for (const h of p.hostImports ?? []) {
+    const bad = nameProblem(h.name);
+    if (bad !== undefined) cx.error(10, undefined, undefined, undefined, `host import: ${bad}`);
+    if (imports.has(h.name)) cx.error(10, undefined, undefined, undefined, `duplicate host import name ${h.name}`);
+    imports.add(h.name);
+  }
   const ei = p.functions.findIndex((f) => f.name === p.entry);
   const entry = p.functions[ei];
   if (entry === undefined) {
