@@ -29,6 +29,9 @@ export function programKey(program: Program): string {
   return key;
 }
 
+/** The conformance host library (host.md §11.5) that every program vector runs against. */
+export const CONFORMANCE_HOST_LIBRARY = new URL("../host/library.ts", import.meta.url).href;
+
 export class WorkerRuns {
   readonly #engine: RunEngine;
   readonly #emit: ((program: Program) => Promise<Uint8Array>) | undefined;
@@ -55,6 +58,7 @@ export class WorkerRuns {
         entry: run.entry ?? "",
         args: run.args ?? [],
         heap: heapConfig(run.heap),
+        hostLibrary: CONFORMANCE_HOST_LIBRARY,
       },
       run.timeoutMs || this.#defaultTimeoutMs,
     );

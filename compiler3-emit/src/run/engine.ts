@@ -7,6 +7,7 @@
 import { HandleAbiProgram } from "../../../ts-runtime/src/abi-host/program.ts";
 import type { Heap } from "../../../ts-runtime/src/heap.ts";
 import { RunUsageError, runProgramDetailed } from "../../../ts-runtime/src/interp/run.ts";
+import { HostLinkError, type HostFunctions } from "../../../ts-runtime/src/host-functions.ts";
 import { WasmGcProgram } from "../wasmgc/run.ts";
 import type { FinishedRun, RefusedRun, RunHeapCounters, RunRequest } from "./request.ts";
 
@@ -23,25 +24,25 @@ export class RunEngine {
    * a program outcome (a module that breaks the contract, an engine bug)
    * is thrown.
    */
-  run(request: RunRequest, started: () => void = () => {}): FinishedRun | RefusedRun {
+  run(request: RunRequest, started: () => void = () => {}, host?: HostFunctions): FinishedRun | RefusedRun {
     try {
       if (request.engine === "interp") {
         started();
         const t0 = performance.now();
-        const { result, heap } = runProgramDetailed(request.program, { entry: request.entry, args: request.args, heap: request.heap ?? { variant: "auto" } });
+        const { result, heap } = runProgramDetailed(request.program, { entry: request.entry, args: request.args, heap: request.heap ?? { variant: "auto" }, host });
         return { kind: "finished", result, elapsedMs: performance.now() - t0, heap: counters(heap, heap.peakLiveSlots()) };
       }
       const compiled = this.#compile(request);
       started();
       const t0 = performance.now();
       if (compiled instanceof WasmGcProgram) {
-        const result = compiled.run(request.entry, request.args);
+        const result = compiled.run(request.entry, request.args, host);
         return { kind: "finished", result, elapsedMs: performance.now() - t0 };
       }
-      const run = compiled.runDetailed(request.entry, request.args, request.heap ?? { variant: "auto" });
+      const run = compiled.runDetailed(request.entry, request.args, request.heap ?? { variant: "auto" }, host);
       return { kind: "finished", result: run.result, elapsedMs: performance.now() - t0, heap: counters(run.heap, run.peakLiveSlots) };
     } catch (e) {
-      if (e instanceof RunUsageError) return { kind: "refused", message: e.message };
+      if (e instanceof RunUsageError || e instanceof HostLinkError) return { kind: "refused", message: e.message };
       throw e;
     }
   }

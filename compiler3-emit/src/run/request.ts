@@ -28,6 +28,12 @@ export interface RunRequest {
   readonly args: readonly bigint[];
   /** The heap of `interp` and `handle-abi` runs (default AUTO, ir.md §8.3); WasmGC's heap is the engine's. */
   readonly heap?: HeapConfig;
+  /**
+   * The host library (host.md §11.5): the URL of a JavaScript module whose
+   * named exports are the host functions the program imports. Functions
+   * cannot cross postMessage, so a worker imports this module itself.
+   */
+  readonly hostLibrary?: string;
 }
 
 /** The heap's counters after a run (operations.md §3.2 `stats`); absent on WasmGC, whose heap is the engine's. */

@@ -9,6 +9,7 @@
 // (ir.md §8.10) are globals created with the instance, and the Host table is
 // per instance.
 
+import type { HostFunctions } from "../../../ts-runtime/src/host-functions.ts";
 import type { Program } from "../ir/model.ts";
 import { Type } from "../ir/model.ts";
 import { RunUsageError, type ResultValue, type RunResult } from "../../../ts-runtime/src/interp/run.ts";
@@ -58,7 +59,7 @@ export class WasmGcProgram {
   }
 
   /** Runs `entry` (default: the program's) with one i64 per parameter in a fresh instance. */
-  run(entry: string, args: readonly bigint[]): RunResult {
+  run(entry: string, args: readonly bigint[], host?: HostFunctions): RunResult {
     const name = entry === "" ? this.#program.entry : entry;
     const fn = this.#program.functions.find((f) => f.name === name);
     if (fn === undefined) throw new RunUsageError(`no function named ${name}`);

@@ -3,6 +3,7 @@
 // WasmGcProgram (compiler3-emit/src/wasmgc/run.ts). One WebAssembly.Module
 // is compiled per program; each run instantiates it on a fresh Heap.
 
+import type { HostFunctions } from "../host-functions.ts";
 import { Heap, type HeapConfig } from "../heap.ts";
 import { RunUsageError, type RunResult } from "../interp/run.ts";
 import { compileHandleAbi } from "./contract.ts";
@@ -54,12 +55,12 @@ export class HandleAbiProgram {
   }
 
   /** Runs `entry` (default: the program's) with one i64 per parameter on a fresh heap (default AUTO). */
-  run(entry: string, args: readonly bigint[], heapConfig?: HeapConfig): RunResult {
-    return this.runDetailed(entry, args, heapConfig).result;
+  run(entry: string, args: readonly bigint[], heapConfig?: HeapConfig, host?: HostFunctions): RunResult {
+    return this.runDetailed(entry, args, heapConfig, host).result;
   }
 
   /** `run`, also giving the heap and its peak live slots. */
-  runDetailed(entry: string, args: readonly bigint[], heapConfig: HeapConfig = DEFAULT_HEAP_CONFIG): HandleAbiRun {
+  runDetailed(entry: string, args: readonly bigint[], heapConfig: HeapConfig = DEFAULT_HEAP_CONFIG, host?: HostFunctions): HandleAbiRun {
     const name = entry === "" ? this.#program.entry : entry;
     const fn = this.#program.functions.find((f) => f.name === name);
     if (fn === undefined) throw new RunUsageError(`no function named ${name}`);

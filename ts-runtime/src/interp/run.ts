@@ -43,6 +43,7 @@
 import { type Cell, CELL_NULL, CELL_TRUE, CELL_FALSE, cellFromF64 } from "../cell.ts";
 import { Heap, type HeapConfig } from "../heap.ts";
 import { Trap, TrapCode, trapName } from "../trap.ts";
+import type { HostFunctions } from "../host-functions.ts";
 import type { Program } from "../../../compiler3-emit/src/ir/model.ts";
 import { OpCode, Type } from "../../../compiler3-emit/src/ir/model.ts";
 import { boolCell, cellF64, cellInt, handleArena, intCell, intOverflow, isHandle, rawF64 } from "./cells.ts";
@@ -73,6 +74,8 @@ export interface RunOptions {
   heap?: HeapConfig;
   /** Non-tail call depth limit (≥ 10,000 per §8.8); default 100,000. */
   maxDepth?: number;
+  /** The functions of the program's host imports, by name (host.md §11.5). */
+  host?: HostFunctions | undefined;
 }
 
 /** A run that could not start (wrong argument count, unknown entry): a usage error, not a trap (§8.9). */
