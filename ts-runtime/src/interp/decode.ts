@@ -232,7 +232,7 @@ function decodeValue(p: Program, f: Func, v: Value, reg: Int32Array, bank: Uint8
     case OpCode.CMP_LE_I64_IMM: case OpCode.CMP_GT_I64_IMM: case OpCode.CMP_GE_I64_IMM:
       ins.k = fromBig(v.const);
       break;
-    case OpCode.CALL: case OpCode.TAIL_CALL:
+    case OpCode.CALL: case OpCode.TAIL_CALL: case OpCode.HOST_CALL:
       ins.k = Number(v.const);
       ins.args = Int32Array.from(v.args.map((a) => reg[a]!));
       ins.argKinds = Uint8Array.from(v.args.map((a) => bank[a]!));

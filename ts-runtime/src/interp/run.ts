@@ -44,6 +44,7 @@ import { type Cell, CELL_NULL, CELL_TRUE, CELL_FALSE, cellFromF64 } from "../cel
 import { Heap, type HeapConfig } from "../heap.ts";
 import { Trap, TrapCode, trapName } from "../trap.ts";
 import type { HostFunctions } from "../host-functions.ts";
+import { type HostSite, hostSites } from "./host-call.ts";
 import type { Program } from "../../../compiler3-emit/src/ir/model.ts";
 import { OpCode, Type } from "../../../compiler3-emit/src/ir/model.ts";
 import { boolCell, cellF64, cellInt, handleArena, intCell, intOverflow, isHandle, rawF64 } from "./cells.ts";
@@ -125,8 +126,9 @@ export function runProgramDetailed(program: Program, options: RunOptions): { res
   for (const a of options.args) {
     if (a < MIN_I64 || a > MAX_I64) throw new RunUsageError(`argument ${a} is not an int64`);
   }
+  const hosts = hostSites(program, options.host);
   const heap = new Heap(options.heap ?? { variant: "auto" });
-  const machine = new Machine(program, heap, options.maxDepth ?? DEFAULT_MAX_DEPTH);
+  const machine = new Machine(program, heap, options.maxDepth ?? DEFAULT_MAX_DEPTH, hosts);
   return { result: machine.run(entryIndex, options.args), heap };
 }
 
@@ -143,10 +145,13 @@ class Machine {
   roots = 0;
   liveRefs = 0;
 
-  constructor(program: Program, heap: Heap, maxDepth: number) {
+  readonly hosts: readonly HostSite[];
+
+  constructor(program: Program, heap: Heap, maxDepth: number, hosts: readonly HostSite[]) {
     this.program = program;
     this.heap = heap;
     this.maxDepth = maxDepth;
+    this.hosts = hosts;
   }
 
   run(entryIndex: number, args: readonly bigint[]): RunResult {
@@ -444,6 +449,15 @@ class Machine {
             break;
           }
           // ---- host
+          case 89 /* HOST_CALL */: {
+            const out = this.hosts[ins.k as number]!.call(heap, R, F, ins.args!, ins.argKinds!);
+            if (ins.kind === BANK_F) F[ins.d] = out as number;
+            else if (ins.kind === BANK_R) {
+              R[ins.d] = out;
+              if (ins.root) this.root(out);
+            }
+            break;
+          }
           case 87 /* HOST_NEW */: { const c = heap.hostNew(heap.strText(R[ins.a] as Cell)); R[ins.d] = c; this.root(c); break; }
           case 88 /* HOST_STR */: {
             const v = heap.hostGet(R[ins.a] as Cell);
