@@ -84,6 +84,28 @@ describe("vm3 run", () => {
     expect(big.err).toMatch(/^vm3 run: --max-bytes 8589934592: the worker's V8 heap limit is raised to \d+ MiB \(arenas.md §2.7\)\n$/);
   });
 
+  test.each(["interp", "wasmgc", "handle-abi"])("--host FILE gives a program its host functions on %s (host.md §11.5)", (backend) => {
+    const basic = "conformance/programs/host/basic.ir";
+    const lib = "conformance/host/library.ts";
+    expect(vm3("run", basic, "--backend", backend, "--host", lib, "--", "-7")).toEqual({ code: 0, out: "-7\n", err: "" });
+    expect(vm3("run", basic, "--backend", backend, `--host=${lib}`, "--entry", "greeting")).toEqual({ code: 0, out: "hello, vm3\n", err: "" });
+    const failed = vm3("run", basic, "--backend", backend, "--host", lib, "--entry", "failing");
+    expect(failed).toMatchObject({ code: 1, out: "" });
+    expect(failed.err).toMatch(/^trap HOST_ERROR \(code 16\)/);
+    expect(failed.err).toContain("@fail threw: boom");
+    // No library, or one without the import: the run is refused before it starts.
+    expect(vm3("run", basic, "--backend", backend, "--", "1")).toMatchObject({ code: 2, err: expect.stringContaining("host import @box cannot be bound: no host functions were given") });
+    const empty = program(`empty-lib-${backend}`, "");
+    const emptyLib = empty.replace(/\.ir$/, ".mjs");
+    writeFileSync(emptyLib, "export const unrelated = 1;\n");
+    expect(vm3("run", basic, "--backend", backend, "--host", emptyLib, "--", "1")).toMatchObject({ code: 2, err: expect.stringContaining("host import @box cannot be bound: the host functions have none of that name") });
+  });
+
+  test("--host: a missing file or value is a usage error", () => {
+    expect(vm3("run", corpus("fib_rec.ir"), "--host", "/nonexistent/lib.js", "5")).toMatchObject({ code: 2, err: expect.stringContaining("--host /nonexistent/lib.js: no such file") });
+    expect(vm3("run", corpus("fib_rec.ir"), "--host")).toMatchObject({ code: 2, err: expect.stringContaining("--host needs a module file") });
+  });
+
   test("a corpus program on the interpreter (the default backend)", () => {
     expect(vm3("run", corpus("fib_rec.ir"), "10")).toEqual({ code: 0, out: "55\n", err: "" });
     expect(vm3("run", corpus("fib_rec.ir"), "--backend", "interp", "--", "20")).toEqual({ code: 0, out: "6765\n", err: "" });

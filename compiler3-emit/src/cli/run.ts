@@ -1,5 +1,5 @@
 // `vm3 run PROG [--backend interp|wasmgc|handle-abi] [--entry NAME] [-O0] [--timeout SEC]
-//   [--max-slots N] [--max-bytes N] [--variant auto|minimal|stub] [-- ARGS…]`:
+//   [--max-slots N] [--max-bytes N] [--variant auto|minimal|stub] [--host FILE] [-- ARGS…]`:
 // runs one entry of a valid program and prints its result as ir.md §8.9
 // reports results, or the trap.
 import { parseInt64 } from "../ir/literals.ts";
@@ -7,12 +7,16 @@ import { resultText } from "../run/result-text.ts";
 import { type Func, type Program, resultType, Type } from "../ir/model.ts";
 import { typeText } from "../ir/types.ts";
 import { type RunResult, RunUsageError } from "../../../ts-runtime/src/interp/run.ts";
+import { TrapCode } from "../../../ts-runtime/src/trap.ts";
 import type { Command } from "./io.ts";
 import { Exit, isHelp, usageError } from "./io.ts";
 import { readValidProgram } from "./read-program.ts";
 import { emitForCli } from "./targets.ts";
 import type { RunOutcome } from "../run/request.ts";
 import { getHeapStatistics } from "node:v8";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { DEFAULT_HEAP_BYTES, type HeapConfig, REAL_BYTES_FACTOR } from "../../../ts-runtime/src/heap-config.ts";
 
 const BACKENDS = ["interp", "wasmgc", "handle-abi"] as const;
@@ -28,7 +32,8 @@ export const runCommand: Command = {
   name: "run",
   summary: "run a program's entry and print its result (interpreter, WasmGC or handle ABI)",
   help: `usage: vm3 run PROG [--backend interp|wasmgc|handle-abi] [--entry NAME] [-O0] [--timeout SEC]
-              [--max-slots N] [--max-bytes N] [--variant auto|minimal|stub] [ARGS…] [-- ARGS…]
+              [--max-slots N] [--max-bytes N] [--variant auto|minimal|stub] [--host FILE]
+              [ARGS…] [-- ARGS…]
 
 Validates PROG (ir.md §8.11; violations as 'vm3 validate' prints them), runs
 its entry function (or NAME) with ARGS, one decimal int64 per parameter, on a
@@ -69,6 +74,14 @@ value) when the backend knows it, and exits 1.
                      These three apply to interp and handle-abi, whose heap
                      is the TypeScript heap; WasmGC's heap is the engine's,
                      which accounts nothing (ir.md §8.10)
+  --host FILE        the host library (host.md §11.5): a JavaScript or
+                     TypeScript module whose named exports are the functions
+                     the program's 'import host @NAME' declarations call.
+                     A program with host imports and no library, or with an
+                     import the library lacks, is refused (exit 2);
+                     conformance/host/library.ts is the one the conformance
+                     vectors use. A host function that throws is the trap
+                     HOST_ERROR
 ARGS after '--' are always arguments; before it, a negative number such as
 -5 is an argument too.
 
@@ -80,6 +93,7 @@ uncompilable program, 2 usage error (including a bad or missing argument).
     let entry: string | undefined;
     let optimize = true;
     let timeoutMs: number | undefined;
+    let hostLibrary: string | undefined;
     const heap: HeapConfig = { variant: "auto" };
     const positional: string[] = [];
     for (let i = 0; i < args.length; i++) {
@@ -116,6 +130,12 @@ uncompilable program, 2 usage error (including a bad or missing argument).
         const v = a === "--variant" ? args[++i] : a.slice("--variant=".length);
         if (v !== "auto" && v !== "minimal" && v !== "stub") return usageError(io, this, `--variant ${v ?? "needs a value"}: want auto, minimal or stub`);
         heap.variant = v;
+      } else if (a === "--host" || a.startsWith("--host=")) {
+        const v = a === "--host" ? args[++i] : a.slice("--host=".length);
+        if (v === undefined || v === "") return usageError(io, this, "--host needs a module file (host.md §11.5)");
+        const path = resolve(v);
+        if (!existsSync(path)) return usageError(io, this, `--host ${v}: no such file`);
+        hostLibrary = pathToFileURL(path).href;
       } else if (a === "-O0") {
         optimize = false;
       } else if (/^-[0-9]/.test(a)) {
@@ -166,7 +186,7 @@ uncompilable program, 2 usage error (including a bad or missing argument).
       // time limit terminates (embedding.md §7.2).
       const heapMb = workerHeapMb(heap.maxHeapBytes ?? DEFAULT_HEAP_BYTES);
       if (heapMb !== undefined) io.err(`vm3 run: --max-bytes ${heap.maxHeapBytes}: the worker's V8 heap limit is raised to ${heapMb} MiB (arenas.md §2.7)\n`);
-      const outcome = await runInWorker({ program, backend, binary, entry: name, args: values, heap, limitMs: timeoutMs ?? NO_LIMIT_MS, heapMb });
+      const outcome = await runInWorker({ program, backend, binary, entry: name, args: values, heap, limitMs: timeoutMs ?? NO_LIMIT_MS, heapMb, hostLibrary });
       if (outcome.kind === "timeout") {
         io.err(`timeout after ${Math.round(outcome.afterMs)} ms (limit ${outcome.limitMs} ms)\n`);
         return Exit.ERROR;
@@ -185,6 +205,8 @@ uncompilable program, 2 usage error (including a bad or missing argument).
         .filter((p) => p !== "")
         .join(": ");
       io.err(`trap ${result.name} (code ${result.code})${site === "" ? "" : ` at ${site}`}\n`);
+      // What the host function said is the only clue to a HOST_ERROR (host.md §11.2).
+      if (result.code === TrapCode.HOST_ERROR) io.err(`  ${result.message}\n`);
       return Exit.ERROR;
     }
     // §8.9: a unit result prints nothing, not even the newline.
@@ -236,6 +258,7 @@ interface WorkerRun {
   heap: HeapConfig;
   limitMs: number;
   heapMb: number | undefined;
+  hostLibrary: string | undefined;
 }
 
 /** One run in a worker thread that the limit terminates (embedding.md §7.2). */
@@ -243,7 +266,11 @@ async function runInWorker(run: WorkerRun): Promise<RunOutcome> {
   const { nodeRunner } = await import("../run/node-runner.ts");
   const runner = nodeRunner(run.heapMb === undefined ? {} : { maxOldGenerationMb: run.heapMb });
   try {
-    const request = { engine: run.backend, key: "vm3-run", program: run.program, entry: run.entry, args: run.args, ...(run.backend === "wasmgc" ? {} : { heap: run.heap }) };
+    const request = {
+      engine: run.backend, key: "vm3-run", program: run.program, entry: run.entry, args: run.args,
+      ...(run.backend === "wasmgc" ? {} : { heap: run.heap }),
+      ...(run.hostLibrary === undefined ? {} : { hostLibrary: run.hostLibrary }),
+    };
     return await runner.run(run.binary === undefined ? request : { ...request, binary: run.binary }, run.limitMs);
   } finally {
     runner.close();
