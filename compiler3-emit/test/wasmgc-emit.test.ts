@@ -7,6 +7,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, test } from "vitest";
+import * as conformanceHost from "../../conformance/host/library.ts";
 import { loadProgram } from "../src/ir/load.ts";
 import type { Program } from "../src/ir/model.ts";
 import { parseText } from "../src/ir/text-parser.ts";
@@ -43,7 +44,7 @@ for (const optimize of [false, true]) {
           return;
         }
         const p = compile(join(dirname(file), v.program), optimize);
-        const r = p.run(v.entry ?? "", (v.args ?? []).map((a) => BigInt(a)));
+        const r = p.run(v.entry ?? "", (v.args ?? []).map((a) => BigInt(a)), conformanceHost);
         expect(shown(r)).toEqual(wanted(v.expect));
       });
     });

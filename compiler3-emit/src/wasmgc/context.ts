@@ -6,6 +6,7 @@ import type { Program } from "../ir/model.ts";
 import type { DivOps } from "../wasm/arith.ts";
 import type { binaryen } from "../wasm/binaryen.ts";
 import type { CellOps } from "./cell-ops.ts";
+import type { HostCalls } from "./host-calls.ts";
 import type { HostOps } from "./host-ops.ts";
 import type { Lifetime } from "./lifetime.ts";
 import type { ListOps } from "./list-ops.ts";
@@ -24,6 +25,8 @@ export interface EmitContext {
   readonly maps: MapOps;
   readonly strings: StringOps;
   readonly host: HostOps;
+  /** host.call of the program's host imports (ir.md op 89). */
+  readonly hostCalls: HostCalls;
   readonly lifetime: Lifetime;
   /** fma.f64 with one rounding (fma.ts). */
   fma(a: binaryen.ExpressionRef, b: binaryen.ExpressionRef, c: binaryen.ExpressionRef): binaryen.ExpressionRef;

@@ -2,8 +2,9 @@
 //
 // The module has: the type lattice of runtime-types.ts in one rec group; the
 // runtime operations (cell-ops, list-ops, map-ops, string-ops, host-ops,
-// lifetime, arith, fma), each a small function binaryen's -O may inline; one
-// global per string constant (ir.md §8.10: created with the instance, so a
+// lifetime, arith, fma) and a wrapper per host import (host-calls.ts),
+// each a small function binaryen's -O may inline; one global per string
+// constant (ir.md §8.10: created with the instance, so a
 // fresh instance is a fresh run; a long one is filled by the start function,
 // string-ops.ts); one function per IR function; an export per function that
 // an embedder can call as an entry (all parameters i64, result
@@ -26,6 +27,7 @@ import { emitFunction, type FunctionTarget } from "../wasm/function.ts";
 import { binaryenFailure, largeFunctions, optimizeModule } from "../wasm/optimize.ts";
 import { keepTailCallInterrupts } from "../wasm/tail-interrupts.ts";
 import { installFusedMadd } from "./fused-madd.ts";
+import { installHostCalls } from "./host-calls.ts";
 import { installHostOps } from "./host-ops.ts";
 import { shapeDescs, valueType } from "./ir-types.ts";
 import { installLifetime } from "./lifetime.ts";
@@ -72,17 +74,19 @@ export function emitWasmGcModule(program: Program, options: EmitOptions = {}): b
     const types = buildRuntimeTypes(m, shapeDescs(program), { freedFlag: hasFree });
     const host = installHostOps(m, types);
     const strings = installStringOps(m, types);
+    const cells = installCellOps(m, types);
     const cx: EmitContext = {
       module: m,
       program,
       types,
-      cells: installCellOps(m, types),
+      cells,
       i64List: installListOps(m, types, types.i64List),
       cellList: installListOps(m, types, types.cellList),
       f64List: installListOps(m, types, types.f64List),
       maps: installMapOps(m, types),
       strings,
       host,
+      hostCalls: installHostCalls(m, program, types, cells),
       lifetime: installLifetime(m, types, host, hasFree),
       fma: installFusedMadd(m, installFma(m)),
       div: installDivOps(m),

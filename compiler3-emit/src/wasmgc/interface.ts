@@ -35,3 +35,19 @@ export const STRING_EXPORTS = {
   alloc: "vm3.str_alloc",
   setByte: "vm3.str_set_byte",
 } as const;
+
+/**
+ * Host calls (host.md §11.5, wasmgc.md §9.6): each host import is imported
+ * from module `host` under its name; `vm3.host_bad_result(i32 index)` reports
+ * a reference result of the wrong type, found by the module's `ref.test`.
+ */
+export const HOST_CALL_MODULE = "host";
+export const HOST_BAD_RESULT_IMPORT = "host_bad_result";
+
+/**
+ * How an `any` crosses (wasmgc.md §9.6): as four Wasm values (kind, i64,
+ * f64, reference), an argument as four parameters of the import and a result
+ * as a four-value result. The i64 holds an integer, or a bool as 0 / 1; the
+ * reference, for REF, a reference object (any heap object, a HostBox too).
+ */
+export const ANY_KIND = { null: 0, int: 1, f64: 2, bool: 3, ref: 4 } as const;

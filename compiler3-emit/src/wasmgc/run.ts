@@ -1,5 +1,6 @@
 // Running an emitted WasmGC program in this JS engine: the `vm3` imports
-// (trap channel, the exact fma's slow path, the Host table) and the
+// (trap channel, the exact fma's slow path, the Host table), the `host`
+// imports of its host calls (host-glue.ts), and the
 // translation of an entry's result into the interpreter's RunResult, so that
 // callers (vm3 run, the conformance backend, benchmarks) compare backends on
 // one shape.
@@ -9,14 +10,15 @@
 // (ir.md §8.10) are globals created with the instance, and the Host table is
 // per instance.
 
-import type { HostFunctions } from "../../../ts-runtime/src/host-functions.ts";
+import { bindHostImports, type HostFunction, type HostFunctions } from "../../../ts-runtime/src/host-functions.ts";
 import type { Program } from "../ir/model.ts";
 import { Type } from "../ir/model.ts";
 import { RunUsageError, type ResultValue, type RunResult } from "../../../ts-runtime/src/interp/run.ts";
 import { f64Bits, fma } from "../../../ts-runtime/src/interp/f64.ts";
-import { TrapCode, trapName } from "../../../ts-runtime/src/trap.ts";
+import { Trap, TrapCode, trapName } from "../../../ts-runtime/src/trap.ts";
 import { FMA_SLOW_IMPORT } from "../wasm/fma-import.ts";
-import { FUSED_MADD_EXPORTS, HOST_IMPORTS, MADD_PROBES, STRING_EXPORTS } from "./interface.ts";
+import { HostSlot, hostImportObject, stringAccess, type StringAccess } from "./host-glue.ts";
+import { FUSED_MADD_EXPORTS, HOST_BAD_RESULT_IMPORT, HOST_CALL_MODULE, HOST_IMPORTS, MADD_PROBES } from "./interface.ts";
 import { Vm3Trap } from "./instantiate.ts";
 
 // The slice of the WebAssembly JS API used here (the project builds without lib "dom").
@@ -29,24 +31,15 @@ interface WasmApi {
 }
 const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-/** A Host slot (ir.md §8.5 op 87): the JS value and the freed mark that `free` sets. */
-class HostSlot {
-  freed = false;
-  readonly value: unknown;
-  constructor(value: unknown) {
-    this.value = value;
-  }
-}
-
 type Fn = (...args: unknown[]) => unknown;
 const MIN_I64 = -(1n << 63n);
 const MAX_I64 = (1n << 63n) - 1n;
-const decoder = new TextDecoder();
-const encoder = new TextEncoder();
 
 export class WasmGcProgram {
   readonly #module: WasmModule;
   readonly #program: Program;
+  /** A run is in progress: a host function calling back in is refused (host.md §11.2). */
+  #running = false;
 
   private constructor(module: WasmModule, program: Program) {
     this.#module = module;
@@ -58,39 +51,44 @@ export class WasmGcProgram {
     return new WasmGcProgram(new wasm.Module(binary), program);
   }
 
-  /** Runs `entry` (default: the program's) with one i64 per parameter in a fresh instance. */
+  /**
+   * Runs `entry` (default: the program's) with one i64 per parameter in a
+   * fresh instance, its host imports bound to `host` (HostLinkError, before
+   * anything runs, for one without a function: host.md §11.1). A run asked
+   * for while one is in progress — a host function calling back in — is
+   * refused with a RunUsageError (host.md §11.2).
+   */
   run(entry: string, args: readonly bigint[], host?: HostFunctions): RunResult {
     const name = entry === "" ? this.#program.entry : entry;
+    if (this.#running) throw new RunUsageError(`cannot run ${name}: a run of this program is in progress (a host function must not re-enter it, host.md §11.2)`);
     const fn = this.#program.functions.find((f) => f.name === name);
     if (fn === undefined) throw new RunUsageError(`no function named ${name}`);
     if (args.length !== fn.params.length) throw new RunUsageError(`${name} takes ${fn.params.length} argument(s), got ${args.length}`);
     for (const a of args) if (a < MIN_I64 || a > MAX_I64) throw new RunUsageError(`argument ${a} is not an int64`);
-    const exports = this.#instantiate();
+    const fns = bindHostImports((this.#program.hostImports ?? []).map((h) => h.name), host);
+    const { exports, strings } = this.#instantiate(fns);
     const f = exports[name] as Fn | undefined;
     if (f === undefined) throw new RunUsageError(`${name} cannot be an entry (ir.md §8.9: i64 parameters, result i64/f64/bool/str/unit)`);
     let raw: unknown;
+    this.#running = true;
     try {
       raw = f(...args);
     } catch (e) {
       return trapResult(e);
+    } finally {
+      this.#running = false;
     }
-    return { kind: "ok", value: resultValue(fn.result, raw, exports) };
+    return { kind: "ok", value: resultValue(fn.result, raw, strings) };
   }
 
-  #instantiate(): Record<string, unknown> {
+  #instantiate(fns: readonly HostFunction[]): { exports: Record<string, unknown>; strings: StringAccess } {
     let exports: Record<string, unknown> = {};
-    const str = {
-      text: (s: unknown): string => readString(exports, s),
-      make(text: string): unknown {
-        const bytes = encoder.encode(text);
-        const s = (exports[STRING_EXPORTS.alloc] as Fn)(bytes.length);
-        const set = exports[STRING_EXPORTS.setByte] as Fn;
-        for (let i = 0; i < bytes.length; i++) set(s, i, bytes[i]);
-        return s;
-      },
-    };
+    const str = stringAccess(() => exports);
+    const host = (this.#program.hostImports ?? []).length > 0 ? hostImportObject(this.#program, fns, str) : undefined;
     const imports = {
+      ...(host === undefined ? {} : { [HOST_CALL_MODULE]: host.host }),
       vm3: {
+        ...(host === undefined ? {} : { [HOST_BAD_RESULT_IMPORT]: host.badResult }),
         trap(code: number): never {
           throw new Vm3Trap(code);
         },
@@ -111,20 +109,11 @@ export class WasmGcProgram {
     exports = new wasm.Instance(this.#module, imports).exports;
     const probe = exports[FUSED_MADD_EXPORTS.probe] as Fn;
     if (MADD_PROBES.every(([a, b, c]) => Object.is(probe(a, b, c), fma(a, b, c)))) (exports[FUSED_MADD_EXPORTS.enable] as Fn)();
-    return exports;
+    return { exports, strings: str };
   }
 }
 
-/** The text of a live vm3.String, through the module's accessors (string-ops.ts). */
-function readString(exports: Record<string, unknown>, s: unknown): string {
-  const n = (exports[STRING_EXPORTS.len] as Fn)(s) as number;
-  const byte = exports[STRING_EXPORTS.byte] as Fn;
-  const bytes = new Uint8Array(n);
-  for (let i = 0; i < n; i++) bytes[i] = byte(s, i) as number;
-  return decoder.decode(bytes);
-}
-
-function resultValue(type: number, raw: unknown, exports: Record<string, unknown>): ResultValue {
+function resultValue(type: number, raw: unknown, strings: StringAccess): ResultValue {
   switch (type) {
     case Type.I64:
       return { type: "i64", i64: raw as bigint };
@@ -133,7 +122,7 @@ function resultValue(type: number, raw: unknown, exports: Record<string, unknown
     case Type.BOOL:
       return { type: "bool", bool: raw !== 0 };
     case Type.STR:
-      return { type: "str", str: readString(exports, raw) };
+      return { type: "str", str: strings.text(raw) };
     default:
       return { type: "unit" };
   }
@@ -150,6 +139,10 @@ function trapResult(e: unknown): RunResult {
   if (e instanceof Vm3Trap) {
     code = e.code;
     message = trapName(code);
+  } else if (e instanceof Trap) {
+    // The host-call glue's traps (host-glue.ts): HOST_ERROR with the host's detail, STALE_HANDLE of an argument.
+    code = e.code;
+    message = e.message;
   } else if (e instanceof RangeError && /call stack/i.test(e.message)) {
     code = TrapCode.STACK_OVERFLOW;
     message = e.message;

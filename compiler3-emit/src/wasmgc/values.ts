@@ -129,7 +129,8 @@ export function translateValue(cx: EmitContext, env: ValueEnv, v: Value): Expr[]
 
     // ---- bools (80–84)
 
-    // ---- host (87–88)
+    // ---- host (87–89)
+    case OpCode.HOST_CALL: return def(cx.hostCalls.call(Number(k), v.args.map(get)));
     case OpCode.HOST_NEW: return [handle(0), ...def(cx.host.hostNew(m.ref.as_non_null(a())))];
     case OpCode.HOST_STR: return [...guard(0), ...def(cx.host.hostStr(a()))];
   }
