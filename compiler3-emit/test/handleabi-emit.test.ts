@@ -15,6 +15,7 @@ import type { Program } from "../src/ir/model.ts";
 import { validate } from "../src/ir/validate.ts";
 import { emitHandleAbi, emitHandleAbiModule } from "../src/handleabi/emit.ts";
 import { HandleAbiProgram } from "../../ts-runtime/src/abi-host/index.ts";
+import * as hostLibrary from "../../conformance/host/library.ts";
 import { inWorker, shown, shownOutcome, vectorHeap, wanted, workerOutcome, type Vector } from "./program-vectors.ts";
 
 const DIR = join(import.meta.dirname, "../../conformance/programs");
@@ -49,7 +50,8 @@ for (const optimize of [false, true]) {
           return;
         }
         const p = compile(join(dirname(file), v.program), optimize);
-        const r = p.run(v.entry ?? "", (v.args ?? []).map((a) => BigInt(a)), vectorHeap(v));
+        // Every program vector runs against the conformance host library (host.md §11.5).
+        const r = p.run(v.entry ?? "", (v.args ?? []).map((a) => BigInt(a)), vectorHeap(v), hostLibrary);
         expect(shown(r)).toEqual(wanted(v.expect));
       });
     });

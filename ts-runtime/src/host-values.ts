@@ -106,6 +106,43 @@ export function cellToHost(heap: Heap, c: Cell, t: HostSlotType): unknown {
   }
 }
 
+/**
+ * cellToHost for a Cell an untrusted guest passed (the handle ABI,
+ * handle-abi.md §10.8): any 64-bit pattern may arrive, so the Cell is first
+ * checked as the `vm3` imports check theirs — a str, host or reference by
+ * `handle(c, its arena)` (BAD_CELL, NOT_A_HANDLE, WRONG_ARENA, STALE_HANDLE),
+ * a struct<S> of another shape WRONG_TYPE, an `any` BAD_CELL when malformed
+ * and a handle in it live in its own arena. A failing check throws its Trap.
+ * Each HandleRef made is pushed on `made`, so that a caller whose later
+ * argument fails can release the earlier ones.
+ */
+export function guestCellToHost(heap: Heap, c: Cell, t: HostSlotType, made: HandleRef[]): unknown {
+  if (c === CELL_NULL) return null;
+  switch (t.kind) {
+    case "str":
+      heap.checkHandle(c, Arena.STRING);
+      return heap.strText(c);
+    case "host":
+      heap.checkHandle(c, Arena.HOST);
+      return heap.hostGet(c);
+    case "any": {
+      const view = decodeCell(c);
+      if (view.kind !== "handle") return view.kind === "null" ? null : view.value;
+      heap.checkHandle(c, view.arena);
+      break;
+    }
+    case "ref":
+      heap.checkHandle(c, t.arena);
+      if (t.shape !== undefined && t.arena === Arena.STRUCT && heap.structShape(c) !== t.shape) {
+        throw new Trap(TrapCode.WRONG_TYPE, "host_call", `the argument is a struct of shape ${heap.structShape(c)}, not a ${t.text}`);
+      }
+      break;
+  }
+  const r = new HandleRef(heap, c);
+  made.push(r);
+  return r;
+}
+
 /** The Cell of type `t` for host result `v`, allocating a String or Host slot where the table says so. */
 export function hostToCell(heap: Heap, v: unknown, t: HostSlotType, where: string): Cell {
   switch (t.kind) {

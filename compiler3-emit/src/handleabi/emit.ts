@@ -19,6 +19,7 @@ import { FMA_FUNCTION, installFma } from "../wasm/fma.ts";
 import { binaryenFailure, largeFunctions, optimizeModule } from "../wasm/optimize.ts";
 import { keepTailCallInterrupts } from "../wasm/tail-interrupts.ts";
 import { installCellCodec } from "./cells.ts";
+import { HostImports } from "./host-imports.ts";
 import { Imports } from "./imports.ts";
 import { planRoots, type RootPlan } from "./roots.ts";
 import { type HandleAbiContext, translateValue, valueType } from "./values.ts";
@@ -66,6 +67,7 @@ export function emitHandleAbiModule(program: Program, options: HandleAbiOptions 
   try {
     m.setFeatures(HANDLE_ABI_FEATURES);
     const imports = new Imports(m);
+    const hostImports = new HostImports(m, program);
     const encoder = new TextEncoder();
 
     // String constants: bytes in memory, a global each, set and pinned by vm3_init (§10.5).
@@ -97,6 +99,7 @@ export function emitHandleAbiModule(program: Program, options: HandleAbiOptions 
       module: m,
       program,
       imports,
+      hostImports,
       cells: installCellCodec(m),
       div: installDivOps(m),
       fma: installFma(m),
@@ -158,6 +161,8 @@ export function emitHandleAbiModule(program: Program, options: HandleAbiOptions 
     // After the optimiser, which would delete them: the loops that give a
     // cycle of return_calls an interrupt check (embedding.md §7.2).
     keepTailCallInterrupts(m, program);
+    // Last, from the host imports the final module still has (§10.8).
+    hostImports.addSection();
     return m;
   } catch (e) {
     m.dispose();

@@ -13,7 +13,7 @@ import { isReference } from "../ir/types.ts";
 /** Slot numbers of the values to root, in first-seen order; empty when the function needs no frame. */
 export type RootPlan = ReadonlyMap<number, number>;
 
-/** Values whose op may run a collection: an allocating or growing import, or a guest call. */
+/** Values whose op may run a collection: an allocating or growing import, a guest call, or a host call. */
 export function isSafepoint(v: Value, fnIndex: number): boolean {
   switch (v.op) {
     case OpCode.CALL:
@@ -36,6 +36,7 @@ export function isSafepoint(v: Value, fnIndex: number): boolean {
     case OpCode.F64_ARRAY_PUSH:
     case OpCode.HOST_NEW:
     case OpCode.HOST_STR:
+    case OpCode.HOST_CALL: // the host allocates its result, and the host function may use the heap (§10.8)
       return true;
     default:
       return false;

@@ -14,6 +14,7 @@ import { TrapCode, emitTrap } from "../wasm/trap.ts";
 import type { ValueEnv } from "../wasm/function.ts";
 import { translateScalar } from "../wasm/scalars.ts";
 import type { CellCodec } from "./cells.ts";
+import type { HostImports } from "./host-imports.ts";
 import type { ImportName, Imports } from "./imports.ts";
 
 type Expr = binaryen.ExpressionRef;
@@ -22,6 +23,8 @@ export interface HandleAbiContext {
   readonly module: binaryen.Module;
   readonly program: import("../ir/model.ts").Program;
   readonly imports: Imports;
+  /** The program's host imports, as `host` imports (§10.8). */
+  readonly hostImports: HostImports;
   readonly cells: CellCodec;
   readonly div: DivOps;
   fma(a: Expr, b: Expr, c: Expr): Expr;
@@ -194,6 +197,8 @@ export function translateValue(cx: HandleAbiContext, env: ValueEnv, v: Value): E
     // ---- host
     case OpCode.HOST_NEW: return def(call("host_new_str", a()));
     case OpCode.HOST_STR: return def(call("host_get_str", a()));
+    // §10.8: a call of the `host` import; the host converts and validates.
+    case OpCode.HOST_CALL: return def(cx.hostImports.call(Number(k), v.args.map(get)));
   }
   throw new Error(`op ${v.op} has no handle-ABI translation`);
 }

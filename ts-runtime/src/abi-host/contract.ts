@@ -16,6 +16,7 @@
 import type { EntryTypes } from "./program.ts";
 import { capMemoryMaximum, memoryLimitErrors } from "./memory-limit.ts";
 import { type ModuleSections, ModuleSectionsError, readModuleSections, type SectionFuncType, signatureText } from "./module-sections.ts";
+import { HOST_MODULE, HOST_SECTION, HostSectionError, type HostSignature, hostSignatureText, hostWasmType, readHostSection } from "./host-section.ts";
 import { HandleAbiError } from "./result.ts";
 import { IMPORT_SIGNATURES, type ImportSignature } from "./signatures.ts";
 import { entryWasmResult } from "./entry-signature.ts";
@@ -28,9 +29,12 @@ const specResults = (s: ImportSignature) => (s.result === undefined ? [] : [s.re
 /** Every way `sections` breaks the contract (empty when it keeps it); with `program`, the entries are checked too. */
 export function handleAbiContractErrors(sections: ModuleSections, program?: EntryTypes): string[] {
   const errors: string[] = [];
+  errors.push(...hostImportErrors(sections));
   for (const imp of sections.imports) {
     const where = `import ${imp.module}.${imp.name}`;
-    if (imp.module !== "vm3") errors.push(`${where}: a handle-ABI module imports only from module vm3`);
+    if (imp.module === HOST_MODULE && imp.kind === "func") continue; // hostImportErrors
+    if (imp.module === HOST_MODULE) errors.push(`${where}: a ${imp.kind}; host imports are functions (handle-abi.md §10.8)`);
+    else if (imp.module !== "vm3") errors.push(`${where}: a handle-ABI module imports only from module vm3`);
     else if (imp.kind === "memory") errors.push(`${where}: a handle-ABI module defines and exports its own memory`);
     else if (imp.kind !== "func") errors.push(`${where}: a ${imp.kind}; the vm3 imports are functions (a handle-ABI module defines and exports its own memory)`);
     else if (!Object.hasOwn(IMPORT_SIGNATURES, imp.name)) errors.push(`${where}: no such import (handle-abi.md §10.2)`);
@@ -62,6 +66,59 @@ export function handleAbiContractErrors(sections: ModuleSections, program?: Entr
     const params = fn.params.map(() => "i64");
     if (!sameTypes(t.params, params) || !sameTypes(t.results, results)) {
       errors.push(`export ${fn.name} has type ${typeText(t)}, want ${signatureText(params, results)} (the IR function's, handle-abi.md §10.1)`);
+    }
+  }
+  return errors;
+}
+
+/**
+ * The `vm3.host` section (handle-abi.md §10.8) read from `sections`: the IR
+ * signatures of the module's `host` imports in import order, or the reason
+ * it cannot be (a string); [] for a module with neither.
+ */
+export function hostSignatures(sections: ModuleSections): HostSignature[] | string {
+  const found = sections.customs.filter((c) => c.name === HOST_SECTION);
+  const first = sections.imports.find((i) => i.module === HOST_MODULE && i.kind === "func");
+  if (found.length === 0) {
+    return first === undefined ? [] : `import host.${first.name}: no ${HOST_SECTION} custom section describes the module's host imports (handle-abi.md §10.8)`;
+  }
+  if (found.length > 1) return `${found.length} ${HOST_SECTION} custom sections; a module has at most one (handle-abi.md §10.8)`;
+  try {
+    return readHostSection(found[0]!.bytes);
+  } catch (e) {
+    if (e instanceof HostSectionError) return e.message;
+    throw e;
+  }
+}
+
+/** Every way the module's `host` imports and its `vm3.host` section disagree (handle-abi.md §10.8). */
+export function hostImportErrors(sections: ModuleSections): string[] {
+  const sigs = hostSignatures(sections);
+  if (typeof sigs === "string") return [sigs];
+  const imports = sections.imports.filter((i) => i.module === HOST_MODULE && i.kind === "func");
+  const errors: string[] = [];
+  const n = Math.max(imports.length, sigs.length);
+  for (let i = 0; i < n; i++) {
+    const imp = imports[i];
+    const sig = sigs[i];
+    if (imp === undefined) {
+      errors.push(`${HOST_SECTION} entry ${i} describes host.${sig!.name}, but the module has only ${imports.length} host import(s)`);
+      continue;
+    }
+    const where = `import host.${imp.name}`;
+    if (sig === undefined) {
+      errors.push(`${where}: the ${HOST_SECTION} section describes only ${sigs.length} host import(s) (handle-abi.md §10.8)`);
+      continue;
+    }
+    if (sig.name !== imp.name) {
+      errors.push(`${where}: host import ${i}, but ${HOST_SECTION} entry ${i} is ${sig.name} (the section lists the host imports in import order, handle-abi.md §10.8)`);
+      continue;
+    }
+    const params = sig.params.map((t) => hostWasmType(t)!);
+    const r = hostWasmType(sig.result);
+    const results = r === undefined ? [] : [r];
+    if (imp.kind === "func" && (!sameTypes(imp.type.params, params) || !sameTypes(imp.type.results, results))) {
+      errors.push(`${where} has type ${typeText(imp.type)}, want ${signatureText(params, results)} (${HOST_SECTION} declares ${hostSignatureText(sig)})`);
     }
   }
   return errors;

@@ -2,9 +2,12 @@
 // `vm3_init` run (handle-abi.md §10.1, §10.5).
 
 import { Heap, type HeapConfig } from "../heap.ts";
+import { bindHostImports, type HostFunctions } from "../host-functions.ts";
 import type { RunResult } from "../interp/run.ts";
 import { compileHandleAbi } from "./contract.ts";
 import type { MemoryRef } from "./guest-memory.ts";
+import { type HostCallState, hostImports, HostReentryError } from "./host-imports.ts";
+import { HOST_SECTION, type HostSignature, readHostSection } from "./host-section.ts";
 import { vm3Imports } from "./imports.ts";
 import { LivePeak } from "./live-peak.ts";
 import { HandleAbiError, resultValue, trapResult } from "./result.ts";
@@ -21,12 +24,14 @@ export class HandleAbiInstance {
   /** The module's exports. */
   readonly exports: Record<string, unknown>;
   readonly #peak: LivePeak;
+  readonly #host: HostCallState;
 
   /** Use instantiateHandleAbi. */
-  constructor(heap: Heap, exports: Record<string, unknown>, peak: LivePeak) {
+  constructor(heap: Heap, exports: Record<string, unknown>, peak: LivePeak, host: HostCallState = { inside: undefined }) {
     this.heap = heap;
     this.exports = exports;
     this.#peak = peak;
+    this.#host = host;
   }
 
   /** The most slots alive at once since the heap was made (vm3_init included), sampled after every allocating import (live-peak.ts). */
@@ -41,6 +46,8 @@ export class HandleAbiInstance {
 
   /** Calls export `name` with `args`; a failing import throws its Trap (§10.4). */
   call(name: string, args: readonly unknown[]): unknown {
+    // host.md §11.2: a host function must not re-enter the instance that called it.
+    if (this.#host.inside !== undefined) throw new HostReentryError(`calling ${name}`, this.#host.inside);
     const f = this.exports[name];
     if (typeof f !== "function") throw new HandleAbiError(`the module exports no function ${name}`);
     return (f as Fn)(...args);
@@ -58,7 +65,7 @@ export class HandleAbiInstance {
       raw = this.call(name, args);
       return { kind: "ok", value: resultValue(resultType, raw, this.heap, name) };
     } catch (e) {
-      if (e instanceof HandleAbiError) throw e;
+      if (e instanceof HandleAbiError || e instanceof HostReentryError) throw e;
       return trapResult(e, "");
     }
   }
@@ -77,9 +84,32 @@ export function instantiateHandleAbi(module: Uint8Array | WasmModule, heapConfig
 }
 
 /** instantiateHandleAbi without `vm3_init`, for callers that must see the heap when it traps. A trap in the module's start function is thrown as its Trap. */
-export function newHandleAbiInstance(module: WasmModule, heapConfig: HeapConfig = DEFAULT_HEAP_CONFIG): HandleAbiInstance {
+export function newHandleAbiInstance(module: WasmModule, heapConfig: HeapConfig = DEFAULT_HEAP_CONFIG, host?: HostFunctions): HandleAbiInstance {
   const heap = new Heap(heapConfig);
-  return instantiateOn(module, heap, new LivePeak(heap));
+  return instantiateOn(module, heap, new LivePeak(heap), host);
+}
+
+const signatureCache = new WeakMap<WasmModule, readonly HostSignature[]>();
+
+/**
+ * The IR signatures of `module`'s `host` imports, from its `vm3.host`
+ * section (handle-abi.md §10.8; compileHandleAbi has checked it against the
+ * imports); [] when it has none.
+ */
+export function hostSignaturesOf(module: WasmModule): readonly HostSignature[] {
+  let sigs = signatureCache.get(module);
+  if (sigs === undefined) {
+    const sections = wasm.Module.customSections(module, HOST_SECTION);
+    if (sections.length > 1) throw new HandleAbiError(`${sections.length} ${HOST_SECTION} custom sections; a module has at most one (handle-abi.md §10.8)`);
+    sigs = sections.length === 0 ? [] : readHostSection(new Uint8Array(sections[0]!));
+    signatureCache.set(module, sigs);
+  }
+  return sigs;
+}
+
+/** The names of `module`'s host imports, which a run binds before it starts (HostLinkError when one is missing). */
+export function hostImportNames(module: WasmModule): string[] {
+  return hostSignaturesOf(module).map((s) => s.name);
 }
 
 /**
@@ -90,9 +120,30 @@ export function newHandleAbiInstance(module: WasmModule, heapConfig: HeapConfig 
  * the exported `memory`, so a `str_new` from it is BAD_ARGUMENT (handle-abi.md
  * §10.1); emitted modules have no start function (vm3_init is the initialiser).
  */
-export function instantiateOn(module: WasmModule, heap: Heap, peak: LivePeak): HandleAbiInstance {
+export function instantiateOn(module: WasmModule, heap: Heap, peak: LivePeak, host?: HostFunctions): HandleAbiInstance {
   const memoryRef: MemoryRef = { memory: undefined };
-  const { exports } = new wasm.Instance(module, vm3Imports(heap, memoryRef, { peak }));
+  const sigs = hostSignaturesOf(module);
+  // HostLinkError (host.md §11.1) before anything runs, the start function included.
+  const fns = sigs.length === 0 ? [] : bindHostImports(sigs.map((s) => s.name), host);
+  const state: HostCallState = { inside: undefined };
+  const imports: Record<string, object> = vm3Imports(heap, memoryRef, { peak });
+  if (sigs.length > 0) {
+    // A guest re-entered from a host function (through the raw exports) is refused at its first import.
+    imports.vm3 = guarded(imports.vm3 as Record<string, (...a: unknown[]) => unknown>, state);
+    imports.host = hostImports(heap, sigs, fns, state, peak).host;
+  }
+  const { exports } = new wasm.Instance(module, imports);
   memoryRef.memory = exports.memory as WasmMemory | undefined;
-  return new HandleAbiInstance(heap, exports, peak);
+  return new HandleAbiInstance(heap, exports, peak, state);
+}
+
+function guarded(vm3: Record<string, (...a: unknown[]) => unknown>, state: HostCallState): Record<string, (...a: unknown[]) => unknown> {
+  const out: Record<string, (...a: unknown[]) => unknown> = {};
+  for (const [name, f] of Object.entries(vm3)) {
+    out[name] = (...a: unknown[]) => {
+      if (state.inside !== undefined) throw new HostReentryError(`vm3.${name}`, state.inside);
+      return f(...a);
+    };
+  }
+  return out;
 }

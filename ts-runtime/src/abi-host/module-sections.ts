@@ -52,6 +52,15 @@ export interface SectionMemory {
   readonly limits: SectionLimits;
 }
 
+/** A custom section (id 0): its name and its payload's byte range [start, end) in the binary. */
+export interface SectionCustom {
+  readonly name: string;
+  readonly start: number;
+  readonly end: number;
+  /** The payload (a view of the binary). */
+  readonly bytes: Uint8Array;
+}
+
 export interface ModuleSections {
   readonly types: readonly SectionFuncType[];
   readonly imports: readonly SectionImport[];
@@ -62,6 +71,8 @@ export interface ModuleSections {
   readonly exports: readonly SectionExport[];
   /** The start function's index, if any. */
   readonly start?: number;
+  /** The custom sections whose name is well-formed, in binary order. */
+  readonly customs: readonly SectionCustom[];
   /** The memory section's byte range [start, end) including its id and size, if there is one. */
   readonly memorySection?: { readonly start: number; readonly end: number };
 }
@@ -160,6 +171,7 @@ export function readModuleSections(bytes: Uint8Array): ModuleSections {
   const functions: SectionFuncType[] = [];
   const memories: SectionMemory[] = [];
   const exports: SectionExport[] = [];
+  const customs: SectionCustom[] = [];
   let start: number | undefined;
   let memorySection: { start: number; end: number } | undefined;
   let importedMemories = 0;
@@ -179,7 +191,17 @@ export function readModuleSections(bytes: Uint8Array): ModuleSections {
     if (size > bytes.length - bodyStart) r.fail(`section ${id} of ${size} bytes runs past the end of the module (${bytes.length - bodyStart} bytes left)`, sectionStart);
     const end = bodyStart + size;
     r.pos = end;
-    if (id === 0) continue;
+    if (id === 0) {
+      // Custom sections only matter by name (vm3.host, handle-abi.md §10.8); one whose name is malformed is no section we read.
+      const c = new Reader(bytes, bodyStart, end);
+      try {
+        const name = c.name("custom section name");
+        customs.push({ name, start: c.pos, end, bytes: bytes.subarray(c.pos, end) });
+      } catch (e) {
+        if (!(e instanceof ModuleSectionsError)) throw e;
+      }
+      continue;
+    }
     const order = SECTION_ORDER.indexOf(id);
     if (order < 0) r.fail(`unknown section id ${id}`, sectionStart);
     if (order <= lastOrder) r.fail(`${SECTION_NAMES[id]} section out of order or repeated`, sectionStart);
@@ -276,7 +298,7 @@ export function readModuleSections(bytes: Uint8Array): ModuleSections {
     }
     if (s.pos !== end) s.fail(`${where} ends at byte ${s.pos}, but its size says ${end}`, s.pos);
   }
-  return { types, imports, functions, memories, exports, ...(start === undefined ? {} : { start }), ...(memorySection === undefined ? {} : { memorySection }) };
+  return { types, imports, functions, memories, exports, customs, ...(start === undefined ? {} : { start }), ...(memorySection === undefined ? {} : { memorySection }) };
 }
 
 /** `(i64, i64) -> (i64)`: the spelling of the Go bridge's errors (go-host/bridge/bridge.go `signature`). */

@@ -3,11 +3,12 @@
 // WasmGcProgram (compiler3-emit/src/wasmgc/run.ts). One WebAssembly.Module
 // is compiled per program; each run instantiates it on a fresh Heap.
 
-import type { HostFunctions } from "../host-functions.ts";
+import { bindHostImports, HostLinkError, type HostFunctions } from "../host-functions.ts";
 import { Heap, type HeapConfig } from "../heap.ts";
 import { RunUsageError, type RunResult } from "../interp/run.ts";
 import { compileHandleAbi } from "./contract.ts";
-import { DEFAULT_HEAP_CONFIG, instantiateOn } from "./instance.ts";
+import { HostReentryError } from "./host-imports.ts";
+import { DEFAULT_HEAP_CONFIG, hostImportNames, instantiateOn } from "./instance.ts";
 import { LivePeak } from "./live-peak.ts";
 import { HandleAbiError, trapResult } from "./result.ts";
 import { wasm, type WasmModule } from "./wasm-api.ts";
@@ -69,17 +70,19 @@ export class HandleAbiProgram {
     if (name === "vm3_init" || !this.#exportsFunction(name)) {
       throw new RunUsageError(`${name} cannot be an entry (ir.md §8.9: i64 parameters, result i64/f64/bool/str/unit)`);
     }
+    // A host import with no function refuses the run before it starts (HostLinkError, host.md §11.1).
+    bindHostImports(hostImportNames(this.#module), host);
     const heap = new Heap(heapConfig);
     const peak = new LivePeak(heap);
     let result: RunResult;
     try {
       // The start function (if any) runs inside instantiation, then vm3_init, then the entry: a trap in any is the run's.
-      const instance = instantiateOn(this.#module, heap, peak);
+      const instance = instantiateOn(this.#module, heap, peak, host);
       instance.init();
       result = instance.run(name, args, fn.result);
     } catch (e) {
       // The start function or vm3_init trapped (e.g. OUT_OF_MEMORY allocating the string constants under a small limit).
-      if (e instanceof HandleAbiError) throw e;
+      if (e instanceof HandleAbiError || e instanceof HostLinkError || e instanceof HostReentryError) throw e;
       result = trapResult(e, "");
     }
     return { result, peakLiveSlots: peak.peak, heap };

@@ -29,6 +29,7 @@ interface WasmApi {
     new (bytes: Uint8Array): WasmModule;
     imports(module: WasmModule): ModuleImportDescriptor[];
     exports(module: WasmModule): ModuleExportDescriptor[];
+    customSections(module: WasmModule, name: string): ArrayBuffer[];
   };
   Instance: new (module: WasmModule, imports: object) => WasmInstance;
   Memory: new (descriptor: { initial: number; maximum?: number }) => WasmMemory & { grow(pages: number): number };
