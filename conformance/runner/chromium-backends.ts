@@ -6,9 +6,11 @@
 // both backends for the whole run (the session below, started on the first
 // vector and closed with the last backend); each vector goes to the page
 // with `page.evaluate` (browser-page/wire.ts: int64s as strings, the module
-// as base64). Where chromium is missing, every vector is skipped with the
-// reason and the install command — a machine without a browser is not a
-// failure of the implementation.
+// as base64). The page's server also serves the conformance host library,
+// bundled as JavaScript, and every request names its URL, which the Web
+// Worker imports (host.md §11.5). Where chromium is missing, every vector is
+// skipped with the reason and the install command — a machine without a
+// browser is not a failure of the implementation.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,14 +30,19 @@ import type { ConformancePage } from "./browser-page/page.ts";
 import { fromWireOutcome, toBase64, type WireEngine, type WireOutcome, type WireRequest } from "./browser-page/wire.ts";
 import { moduleOf } from "./handle-abi-backends.ts";
 import { wasmGcLimitsRefused, wasmGcModuleOf, wasmGcSkip } from "./wasmgc-backend.ts";
-import { DEFAULT_PROGRAM_TIMEOUT_MS, programKey, reported } from "./worker-backend.ts";
+import { CONFORMANCE_HOST_LIBRARY, DEFAULT_PROGRAM_TIMEOUT_MS, programKey, reported } from "./worker-backend.ts";
 
 const PAGE_ENTRY = fileURLToPath(new URL("./browser-page/page.ts", import.meta.url));
 const WORKER_ENTRY = fileURLToPath(new URL("../../compiler3-emit/src/run/web-worker.ts", import.meta.url));
+/** The conformance host library (CONFORMANCE_HOST_LIBRARY), served to the page's workers as JavaScript. */
+const HOST_LIBRARY_ENTRY = fileURLToPath(CONFORMANCE_HOST_LIBRARY);
+const HOST_LIBRARY_FILE = "host-library.js";
 
 /** The running browser: one page holding the conformance bundle. */
 interface Session {
   readonly probes: ProbeResults;
+  /** The host library's URL on the page's server: a run request's hostLibrary (host.md §11.5), which the Web Worker imports. */
+  readonly hostLibrary: string;
   run(request: WireRequest): Promise<WireOutcome>;
   close(): Promise<void>;
 }
@@ -50,9 +57,10 @@ async function startSession(): Promise<Session> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const [page, worker] = await Promise.all([bundleEsm(PAGE_ENTRY), bundleEsm(WORKER_ENTRY)]);
+    const [page, worker, hostLibrary] = await Promise.all([bundleEsm(PAGE_ENTRY), bundleEsm(WORKER_ENTRY), bundleEsm(HOST_LIBRARY_ENTRY)]);
     writeFileSync(join(dir, "page.js"), page);
     writeFileSync(join(dir, "vm3-worker.js"), worker);
+    writeFileSync(join(dir, HOST_LIBRARY_FILE), hostLibrary);
     writeFileSync(join(dir, "index.html"), `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>vm3 conformance</title><script type="module" src="page.js"></script>\n`);
     server = await serveStatic({ "/": dir });
     browser = await launchChromium();
@@ -66,6 +74,7 @@ async function startSession(): Promise<Session> {
     const probes = await tab.evaluate(() => (globalThis as unknown as { vm3Conformance: ConformancePage }).vm3Conformance.probes());
     return {
       probes,
+      hostLibrary: `${server.origin}/${HOST_LIBRARY_FILE}`,
       run: (request) => tab.evaluate((r) => (globalThis as unknown as { vm3Conformance: ConformancePage }).vm3Conformance.run(r), request),
       close,
     };
@@ -154,6 +163,7 @@ class ChromiumBackend implements Backend {
       args: (run.args ?? []).map((a) => a.toString()),
       heap: heapConfig(run.heap),
       timeoutMs: run.timeoutMs || this.#timeoutMs,
+      hostLibrary: s.hostLibrary,
     });
     if (outcome.kind === "failed") throw new Error(`the page's runner failed: ${outcome.error}`);
     return { program: reported(fromWireOutcome(outcome)) };

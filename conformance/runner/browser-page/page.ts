@@ -40,7 +40,16 @@ async function run(req: WireRequest): Promise<WireOutcome> {
       runners.set(req.engine, runner);
     }
     const outcome = await runner.run(
-      { engine: req.engine, key: req.key, program, binary: fromBase64(req.binaryBase64), entry: req.entry, args: req.args.map((a) => BigInt(a)), heap: req.heap },
+      {
+        engine: req.engine,
+        key: req.key,
+        program,
+        binary: fromBase64(req.binaryBase64),
+        entry: req.entry,
+        args: req.args.map((a) => BigInt(a)),
+        heap: req.heap,
+        ...(req.hostLibrary === undefined ? {} : { hostLibrary: req.hostLibrary }),
+      },
       req.timeoutMs,
     );
     return toWireOutcome(outcome);

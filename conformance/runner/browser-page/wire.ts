@@ -22,6 +22,8 @@ export interface WireRequest {
   readonly args: readonly string[];
   readonly heap: HeapConfig;
   readonly timeoutMs: number;
+  /** The host library's URL, which the worker imports (run/request.ts RunRequest.hostLibrary, host.md §11.5). */
+  readonly hostLibrary?: string;
 }
 
 export type WireValue =
