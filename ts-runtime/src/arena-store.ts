@@ -60,6 +60,11 @@ export class ArenaStore<P> {
   lengths: Uint32Array;
   /** Collection marks; for a quarantined slot, "named" (collection.md §4.4). */
   marks: Uint8Array;
+  /** How many of a slot's pins are wrappers' (HandleRef, collection.md §4.7); at most its pin count. */
+  wraps: Uint32Array;
+  /** The region (collection.md §4.7) a slot is in, or 0; `demoted` counts the slots in one. */
+  regions: Int32Array;
+  demoted = 0;
   readonly payload: (P | undefined)[] = [];
 
   /** The free list, a stack: the top is `freeList[freeTop - 1]` (arenas.md §2.3 step 1). */
@@ -78,6 +83,8 @@ export class ArenaStore<P> {
     this.pins = new Uint32Array(INITIAL_CAPACITY);
     this.lengths = new Uint32Array(INITIAL_CAPACITY);
     this.marks = new Uint8Array(INITIAL_CAPACITY);
+    this.wraps = new Uint32Array(INITIAL_CAPACITY);
+    this.regions = new Int32Array(INITIAL_CAPACITY);
     this.freeList = new Uint32Array(INITIAL_CAPACITY);
   }
 
@@ -116,7 +123,12 @@ export class ArenaStore<P> {
     this.lengths[slot] = 0;
     if (this.pins[slot] !== 0) {
       this.pins[slot] = 0;
+      this.wraps[slot] = 0;
       this.pinnedSlots--;
+    }
+    if (this.regions[slot] !== 0) {
+      this.regions[slot] = 0;
+      this.demoted--;
     }
     const generation = (this.generations[slot]! + 1) & MAX_GENERATION;
     this.generations[slot] = generation;
@@ -159,11 +171,13 @@ export class ArenaStore<P> {
     this.pins = grown(this.pins, new Uint32Array(capacity));
     this.lengths = grown(this.lengths, new Uint32Array(capacity));
     this.marks = grown(this.marks, new Uint8Array(capacity));
+    this.wraps = grown(this.wraps, new Uint32Array(capacity));
+    this.regions = grown(this.regions, new Int32Array(capacity));
     this.freeList = grown(this.freeList, new Uint32Array(capacity));
   }
 }
 
-function grown<T extends Uint8Array | Uint16Array | Uint32Array>(old: T, next: T): T {
+function grown<T extends Uint8Array | Uint16Array | Uint32Array | Int32Array>(old: T, next: T): T {
   next.set(old);
   return next;
 }

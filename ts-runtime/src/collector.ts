@@ -4,6 +4,7 @@ import { HI, LO, TAG_HANDLE, word, word64 } from "./cell-bits.ts";
 import { ALIVE, type ArenaStore, type Cells, QUARANTINED } from "./arena-store.ts";
 import type { FrameStack } from "./frames.ts";
 import { releaseQuarantine } from "./quarantine.ts";
+import type { WrapperEdges } from "./wrapper-edges.ts";
 
 export interface Sweep {
   /** Slots freed by the sweep (step 3): `collect`'s result. */
@@ -17,7 +18,9 @@ export interface Sweep {
  * number order; `byArena` indexes them by arena number). Roots are the scope
  * root stack, the slots of the open frames, pinned slots and `extra` (an AUTO
  * collection's operation arguments, collection.md §4.1). Counters are the
- * caller's (step 4).
+ * caller's (step 4). With `edges`, wrappers' pins are not roots of the first
+ * mark: what only they reach forms regions whose host values their wrappers
+ * hold (collection.md §4.7, wrapper-edges.ts); those slots stay alive too.
  */
 export function collectGarbage(
   stores: readonly ArenaStore<unknown>[],
@@ -25,6 +28,8 @@ export function collectGarbage(
   rootCells: readonly Cell[],
   frames: FrameStack,
   extra: readonly Cell[],
+  edges: WrapperEdges | undefined,
+  hosts: ArenaStore<unknown>,
 ): Sweep {
   const marker = new Marker(stores, byArena);
   for (const c of rootCells) marker.visit(c);
@@ -32,12 +37,13 @@ export function collectGarbage(
   for (const c of extra) marker.visit(c);
   for (const store of stores) {
     if (store.pinnedSlots === 0) continue;
-    const { pins, states } = store;
+    const { pins, states, wraps } = store;
     for (let s = 0; s < store.total; s++) {
-      if (pins[s] !== 0 && states[s] === ALIVE) marker.markSlot(store, s);
+      if (pins[s] !== 0 && states[s] === ALIVE && (edges === undefined || pins[s]! > wraps[s]!)) marker.markSlot(store, s);
     }
   }
   marker.drain();
+  edges?.formRegions(stores, byArena, hosts);
   for (const store of stores) releaseQuarantine(store);
   return sweep(stores);
 }

@@ -27,7 +27,7 @@ function registryOf(heap: Heap): FinalizationRegistry<Cell> {
  */
 function releasePin(heap: Heap, cell: Cell): void {
   try {
-    heap.unpin(cell);
+    heap.unwrap(cell);
   } catch (e) {
     if (e instanceof Trap && (e.code === TrapCode.STALE_HANDLE || e.code === TrapCode.NOT_PINNED)) return;
     throw e;
@@ -44,13 +44,24 @@ export class HandleRef implements Disposable {
   readonly heap: Heap;
   readonly cell: Cell;
   #released = false;
+  /**
+   * The slot's Anchor (collection.md §4.7): while the heap holds the host
+   * values of this wrapper's region weakly, this is what holds them. Kept
+   * for its reference alone.
+   */
+  readonly #anchor: unknown;
 
   /** Pins `cell`; traps as `pin` does (a stale or non-handle Cell, a pin count at its maximum). */
   constructor(heap: Heap, cell: Cell) {
-    heap.pin(cell);
+    this.#anchor = heap.wrap(cell);
     this.heap = heap;
     this.cell = cell;
     registryOf(heap).register(this, cell, this);
+  }
+
+  /** Whether this wrapper holds its region's host values (collection.md §4.7); for tests. */
+  get holdsRegion(): boolean {
+    return (this.#anchor as { holder: unknown[] | null } | undefined)?.holder != null;
   }
 
   /** Whether this wrapper has been released. */

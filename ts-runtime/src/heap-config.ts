@@ -12,6 +12,14 @@ export interface HeapConfig {
   maxHeapBytes?: number;
   /** AUTO's minimum allocations between collections. Absent or 0: 1024. */
   autoMinThreshold?: number;
+  /**
+   * Not in heap.proto (an embedder's choice, not a program's): "weak"
+   * (default) lets regions that only wrappers reach hand their host values
+   * to those wrappers, so cycles through JS are collected (collection.md
+   * §4.7); "strong" makes every wrapper a plain pin — the finalizer-only
+   * design, kept as the cycles benchmark's baseline.
+   */
+  hostEdges?: "weak" | "strong";
 }
 
 export interface ResolvedConfig {
@@ -19,6 +27,7 @@ export interface ResolvedConfig {
   maxSlotsPerArena: number;
   maxHeapBytes: number;
   autoMinThreshold: number;
+  hostEdges: "weak" | "strong";
 }
 
 const SLOT_SPACE = 2 ** 32;
@@ -47,11 +56,13 @@ export function resolveConfig(config: HeapConfig): ResolvedConfig {
   const maxSlots = count("maxSlotsPerArena", config.maxSlotsPerArena);
   const maxBytes = count("maxHeapBytes", config.maxHeapBytes);
   const threshold = count("autoMinThreshold", config.autoMinThreshold);
+  if (config.hostEdges !== undefined && config.hostEdges !== "weak" && config.hostEdges !== "strong") throw new RangeError(`HeapConfig: hostEdges must be "weak" or "strong", got ${String(config.hostEdges)}`);
   return {
     variant,
     maxSlotsPerArena: maxSlots === 0 ? SLOT_SPACE : Math.min(maxSlots, SLOT_SPACE),
     maxHeapBytes: maxBytes === 0 ? DEFAULT_HEAP_BYTES : maxBytes,
     autoMinThreshold: threshold === 0 ? 1024 : threshold,
+    hostEdges: config.hostEdges === "strong" ? "strong" : "weak",
   };
 }
 

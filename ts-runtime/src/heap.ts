@@ -17,6 +17,7 @@ import type { HeapStats } from "./stats.ts";
 import { StringArena } from "./string-arena.ts";
 import { Trap, TrapCode } from "./trap.ts";
 import { TypedArrayArena } from "./typed-array-arena.ts";
+import { type Anchor, Demoted, WrapperEdges } from "./wrapper-edges.ts";
 
 export type { HeapConfig, Variant } from "./heap-config.ts";
 export type { ArenaStats, HeapStats } from "./stats.ts";
@@ -56,6 +57,8 @@ export class Heap {
   readonly #byArena: StoresByArena;
   readonly #roots = new RootStack();
   readonly #frames = new FrameStack();
+  /** Weak host edges (collection.md §4.7); undefined when HeapConfig.hostEdges is "strong". */
+  readonly #edges: WrapperEdges | undefined;
 
   #heapBytes = 0;
   #collections = 0;
@@ -70,6 +73,7 @@ export class Heap {
     this.#config = resolveConfig(config);
     this.#stub = this.#config.variant === "stub";
     this.#auto = this.#config.variant === "auto";
+    this.#edges = this.#config.hostEdges === "weak" ? new WrapperEdges() : undefined;
     const core: HeapCore = {
       slot: (c, store, op) => this.#slot(c, store, 0xffff0 | store.arena, op),
       reserve: (store, bytes, op, roots) => this.#reserve(store, bytes, op, roots),
@@ -234,7 +238,43 @@ export class Heap {
   }
 
   hostGet(h: Cell): unknown {
-    return this.#hosts.payload[this.#slot(h, this.#hosts, HI_HOST, "host_get")];
+    const p = this.#hosts.payload[this.#slot(h, this.#hosts, HI_HOST, "host_get")];
+    if (!(p instanceof Demoted)) return p;
+    // Promotion found the value gone: no root reached the slot when the JS collector ran (collection.md §4.7).
+    const v = p.ref.deref();
+    if (v === undefined) throw new Trap(TrapCode.STALE_HANDLE, "host_get", "the host value was collected: no root reached its slot");
+    return v;
+  }
+
+  // ---- Wrappers (collection.md §4.7, handle-ref.ts) ------------------------
+
+  /**
+   * Pins `h` for a wrapper (a HandleRef) and returns the slot's Anchor, which
+   * the wrapper must keep: with weak host edges (HeapConfig.hostEdges) a
+   * region's host values are held through it. Traps as `pin`.
+   */
+  wrap(h: Cell): Anchor | undefined {
+    this.pin(h);
+    if (this.#edges === undefined) return undefined;
+    const store = this.#byArena[(word[HI]! >>> 12) & 0xf]!;
+    return this.#edges.wrap(store, word[LO]!);
+  }
+
+  /** Releases one wrapper's pin of `h` (traps as `unpin`). */
+  unwrap(h: Cell): void {
+    const store = this.#anyHandle(h, "unpin");
+    const slot = word[LO]!;
+    if (store.pins[slot] === 0) throw new Trap(TrapCode.NOT_PINNED, "unpin", "pin count is zero");
+    this.#edges?.unwrap(store, slot);
+    this.unpin(h);
+  }
+
+  /** Counters of the weak host edges (collection.md §4.7), for benchmarks and tests. */
+  edgeStats(): { enabled: boolean; regionsFormed: number; valuesDemoted: number; promotions: number; demotedSlots: number } {
+    const e = this.#edges;
+    let demotedSlots = 0;
+    for (const store of this.#stores) demotedSlots += store.demoted;
+    return { enabled: e !== undefined, regionsFormed: e?.regionsFormed ?? 0, valuesDemoted: e?.valuesDemoted ?? 0, promotions: e?.promotions ?? 0, demotedSlots };
   }
 
   // ---- Freeing and collecting ---------------------------------------------
@@ -312,6 +352,12 @@ export class Heap {
     if (!inRange(c)) throw badCell("frame_root", c);
     word64[0] = c;
     if (classify(word[HI]!, word[LO]!) === KIND_BAD) throw badCell("frame_root", c);
+    // A frame slot is a root: a handle into a region promotes it (collection.md §4.7).
+    if (word[HI]! >>> 16 === TAG_HANDLE) {
+      const store = this.#byArena[(word[HI]! >>> 12) & 0xf];
+      const at = word[LO]!;
+      if (store !== undefined && store.demoted !== 0 && store.regions[at] !== 0 && store.isLive(word[HI]! & 0xfff, at)) this.#promote(store, at);
+    }
     this.#frames.set(mark, slot, c);
   }
 
@@ -439,18 +485,35 @@ export class Heap {
       word64[0] = c;
       const hi = word[HI]!;
       const slot = word[LO]!;
-      if (hi >>> 12 === hiArena && store.states[slot] === ALIVE && store.generations[slot] === (hi & 0xfff)) return slot;
+      if (hi >>> 12 === hiArena && store.states[slot] === ALIVE && store.generations[slot] === (hi & 0xfff)) {
+        if (store.demoted !== 0 && store.regions[slot] !== 0) this.#promote(store, slot);
+        return slot;
+      }
     }
     const trap = handleTrap(op, c, store.arena, this.#byArena);
     if (trap !== undefined) throw trap;
-    return word[LO]!;
+    const slot = word[LO]!;
+    if (store.demoted !== 0 && store.regions[slot] !== 0) this.#promote(store, slot);
+    return slot;
+  }
+
+  /**
+   * The barrier of collection.md §4.7: an operation was given a handle in a
+   * region that only wrappers reach; the region becomes ordinary (its host
+   * values strongly held by their slots) before the operation can make it
+   * reachable another way. Leaves `word` alone.
+   */
+  #promote(store: ArenaStore<unknown>, slot: number): void {
+    this.#edges?.promote(store.regions[slot]!, this.#hosts);
   }
 
   /** `anyHandle(c)` → the store; the slot is left in `word[LO]`. */
   #anyHandle(c: Cell, op: string): ArenaStore<unknown> {
     const trap = handleTrap(op, c, -1, this.#byArena);
     if (trap !== undefined) throw trap;
-    return this.#byArena[(word[HI]! >>> 12) & 0xf]!;
+    const store = this.#byArena[(word[HI]! >>> 12) & 0xf]!;
+    if (store.demoted !== 0 && store.regions[word[LO]!] !== 0) this.#promote(store, word[LO]!);
+    return store;
   }
 
   /**
@@ -464,7 +527,10 @@ export class Heap {
       const hi = word[HI]!;
       if (hi >>> 16 === TAG_HANDLE) {
         const store = this.#byArena[(hi >>> 12) & 0xf];
-        if (store !== undefined ? store.isLive(hi & 0xfff, word[LO]!) : classify(hi, word[LO]!) === KIND_SMALL_INT) return;
+        if (store !== undefined ? store.isLive(hi & 0xfff, word[LO]!) : classify(hi, word[LO]!) === KIND_SMALL_INT) {
+          if (store !== undefined && store.demoted !== 0 && store.regions[word[LO]!] !== 0) this.#promote(store, word[LO]!);
+          return;
+        }
       } else if (classify(hi, word[LO]!) !== KIND_BAD) {
         return;
       }
@@ -524,7 +590,7 @@ export class Heap {
   /** A collection with `extra` roots and its step-4 bookkeeping; → slots freed. */
   #collect(extra: readonly Cell[]): number {
     this.#notePeak();
-    const { freed, freedBytes } = collectGarbage(this.#stores, this.#byArena, this.#roots.cells, this.#frames, extra);
+    const { freed, freedBytes } = collectGarbage(this.#stores, this.#byArena, this.#roots.cells, this.#frames, extra, this.#edges, this.#hosts);
     this.#heapBytes -= freedBytes;
     this.#collections++;
     this.#slotsFreed += freed;

@@ -10,6 +10,7 @@ import type { Program } from "../../compiler3-emit/src/ir/model.ts";
 import { validate } from "../../compiler3-emit/src/ir/validate.ts";
 import { nodeRunner } from "../../compiler3-emit/src/run/node-runner.ts";
 import { type RunResult, runProgram } from "../src/interp/index.ts";
+import * as conformanceHost from "../../conformance/host/library.ts";
 import { vectorHeap } from "../../compiler3-emit/test/program-vectors.ts";
 import { trapName } from "../src/trap.ts";
 
@@ -91,7 +92,7 @@ for (const name of readdirSync(DIR).filter((f) => f.endsWith(".json")).sort()) {
       }
       (slow ? it.skip : it)(slow ? `${v.name} (skipped: over the unit-test time budget; VM3_INTERP_ALL=1 runs it)` : v.name, () => {
         const program = load(join(dirname(file), v.program));
-        const r = runProgram(program, { entry: v.entry ?? "", args: (v.args ?? []).map((a) => BigInt(a)), heap: vectorHeap(v) });
+        const r = runProgram(program, { entry: v.entry ?? "", args: (v.args ?? []).map((a) => BigInt(a)), heap: vectorHeap(v), host: conformanceHost });
         expect(difference(r, v.expect)).toBeUndefined();
       });
     }
