@@ -7,7 +7,9 @@
 // bytes; one immutable-after-init global per constant, set and pinned by the
 // exported `vm3_init`; the runtime functions (cells.ts, arith, the exact
 // fma); one function per IR function with its frame of roots (roots.ts);
-// an export per entry-shaped function under its IR name.
+// an export per entry-shaped function under its IR name; the program's host
+// imports as imports from module `host` and the `vm3.host` custom section
+// that describes them (host-imports.ts, §10.8).
 
 import { isEntryShaped } from "../ir/entry.ts";
 import type { Program } from "../ir/model.ts";

@@ -1,5 +1,6 @@
 // One instantiation of a handle-ABI module on its own fresh Heap, with
-// `vm3_init` run (handle-abi.md §10.1, §10.5).
+// `vm3_init` run (handle-abi.md §10.1, §10.5), and its `host` imports bound
+// to the embedder's host functions (§10.8).
 
 import { Heap, type HeapConfig } from "../heap.ts";
 import { bindHostImports, type HostFunctions } from "../host-functions.ts";
@@ -7,7 +8,7 @@ import type { RunResult } from "../interp/run.ts";
 import { compileHandleAbi } from "./contract.ts";
 import type { MemoryRef } from "./guest-memory.ts";
 import { type HostCallState, hostImports, HostReentryError } from "./host-imports.ts";
-import { HOST_SECTION, type HostSignature, readHostSection } from "./host-section.ts";
+import { HOST_SECTION, HostSectionError, type HostSignature, readHostSection } from "./host-section.ts";
 import { vm3Imports } from "./imports.ts";
 import { LivePeak } from "./live-peak.ts";
 import { HandleAbiError, resultValue, trapResult } from "./result.ts";
@@ -101,7 +102,13 @@ export function hostSignaturesOf(module: WasmModule): readonly HostSignature[] {
   if (sigs === undefined) {
     const sections = wasm.Module.customSections(module, HOST_SECTION);
     if (sections.length > 1) throw new HandleAbiError(`${sections.length} ${HOST_SECTION} custom sections; a module has at most one (handle-abi.md §10.8)`);
-    sigs = sections.length === 0 ? [] : readHostSection(new Uint8Array(sections[0]!));
+    try {
+      sigs = sections.length === 0 ? [] : readHostSection(new Uint8Array(sections[0]!));
+    } catch (e) {
+      // Only a module compiled without compileHandleAbi, which checks the section, gets here.
+      if (e instanceof HostSectionError) throw new HandleAbiError(`not a handle-ABI module: ${e.message}`, { cause: e });
+      throw e;
+    }
     signatureCache.set(module, sigs);
   }
   return sigs;
