@@ -88,6 +88,12 @@ type Options struct {
 	// without on this project's machine (`npm run bench:ops` prints both).
 	// A context deadline cannot stop an uninterruptible run.
 	Uninterruptible bool
+	// Host holds the Go functions a module's host imports are bound to, by
+	// import name (host.md §11, handle-abi.md §10.8; host.go). Compile
+	// refuses a module with a host import that has no function here, or
+	// one whose declared Sig differs from the module's (ErrHostImport).
+	// Functions the module does not import are ignored.
+	Host map[string]HostFunc
 }
 
 // DefaultMaxMemoryPages is 256 MiB of guest linear memory: a handle-ABI
@@ -108,6 +114,7 @@ type Module struct {
 	rt       wazero.Runtime
 	compiled wazero.CompiledModule
 	engine   string
+	host     []hostImport // the module's host imports, bound
 
 	mu  sync.Mutex
 	cur *run // the run the host functions answer; set while Run runs
@@ -116,7 +123,9 @@ type Module struct {
 // Compile checks wasm against the handle-ABI contract and compiles it. The
 // error names what is wrong: bytes that are not a valid Wasm module (with
 // wazero's reason), an import from another module or of an unknown name or
-// the wrong signature, a missing `memory` or `vm3_init` export.
+// the wrong signature, a missing `memory` or `vm3_init` export, host
+// imports without a well-formed vm3.host section agreeing with them, a host
+// import with no function in opts.Host (ErrHostImport).
 func Compile(ctx context.Context, wasm []byte, opts Options) (*Module, error) {
 	cfg := wazero.NewRuntimeConfig()
 	engine := "compiler (or interpreter where the platform has no compiler)"
@@ -128,7 +137,7 @@ func Compile(ctx context.Context, wasm []byte, opts Options) (*Module, error) {
 	if pages == 0 {
 		pages = DefaultMaxMemoryPages
 	}
-	cfg = cfg.WithCoreFeatures(Features).WithCloseOnContextDone(!opts.Uninterruptible).WithMemoryLimitPages(pages)
+	cfg = cfg.WithCoreFeatures(Features).WithCloseOnContextDone(!opts.Uninterruptible).WithMemoryLimitPages(pages).WithCustomSections(true)
 	m := &Module{rt: wazero.NewRuntimeWithConfig(ctx, cfg), engine: engine}
 	fail := func(err error) (*Module, error) {
 		m.rt.Close(ctx)
@@ -145,23 +154,30 @@ func Compile(ctx context.Context, wasm []byte, opts Options) (*Module, error) {
 	if err := checkContract(compiled); err != nil {
 		return fail(err)
 	}
+	if m.host, err = checkHostImports(compiled, opts.Host); err != nil {
+		return fail(err)
+	}
 	if err := m.instantiateHost(ctx); err != nil {
+		return fail(err)
+	}
+	if err := m.instantiateHostImports(ctx); err != nil {
 		return fail(err)
 	}
 	return m, nil
 }
 
 // checkContract is §10.1–§10.2: every import a known `vm3` function with
-// its exact signature, no imported memory, `memory` and `vm3_init () → ()`
-// exported.
+// its exact signature (or a `host` function, which checkHostImports checks),
+// no imported memory, `memory` and `vm3_init () → ()` exported.
 func checkContract(c wazero.CompiledModule) error {
 	var errs []string
 	for _, def := range c.ImportedFunctions() {
 		mod, name, _ := def.Import()
 		spec, ok := importByName[name]
 		switch {
+		case mod == "host":
 		case mod != "vm3":
-			errs = append(errs, fmt.Sprintf("import %s.%s: a handle-ABI module imports only from module vm3", mod, name))
+			errs = append(errs, fmt.Sprintf("import %s.%s: a handle-ABI module imports only from modules vm3 and host", mod, name))
 		case !ok:
 			errs = append(errs, fmt.Sprintf("import vm3.%s: no such import (handle-abi.md §10.2)", name))
 		case !sameTypes(def.ParamTypes(), spec.params) || !sameTypes(def.ResultTypes(), spec.results):
@@ -294,6 +310,10 @@ type run struct {
 	// (handle-abi.md §10.1), so str_new is BAD_ARGUMENT, as in JavaScript,
 	// where the exports exist only once instantiation is over.
 	starting bool
+	// inst is the instance the run belongs to; inHost counts the host
+	// calls in progress (re-entry is refused while it is not 0).
+	inst   *Instance
+	inHost int
 }
 
 func (r *run) sample() {

@@ -136,7 +136,8 @@ func TestTraps(t *testing.T) {
 			wantTrap(t, run("list_get", bigSlot, 0), vm3pb.TrapCode_STALE_HANDLE, "slot 2^32-1")
 			wantTrap(t, run("trap", 12), vm3pb.TrapCode_DIVIDE_BY_ZERO, "trap(12)")
 			wantTrap(t, run("trap", 15), vm3pb.TrapCode_STACK_OVERFLOW, "trap(15)")
-			for _, code := range []int64{0, 16, 99, -1, 1 << 31} {
+			wantTrap(t, run("trap", 16), vm3pb.TrapCode_HOST_ERROR, "trap(16)")
+			for _, code := range []int64{0, 17, 99, -1, 1 << 31} {
 				wantTrap(t, run("trap", code), vm3pb.TrapCode_BAD_ARGUMENT, "trap(bad code)")
 			}
 			// One page is 65536 bytes: [65531, 65536) is inside, one more is not.
@@ -330,7 +331,7 @@ func TestCompileErrors(t *testing.T) {
 		{"garbage", []byte("not wasm at all"), "not a WebAssembly binary"},
 		{"truncated", good[:20], "invalid WebAssembly module"},
 		{"wrong signature", wrongSig.bytes(), "import vm3.list_len has type (i32) -> (i64), want (i64) -> (i64)"},
-		{"other module", env.bytes(), "import env.list_len: a handle-ABI module imports only from module vm3"},
+		{"other module", env.bytes(), "import env.list_len: a handle-ABI module imports only from modules vm3 and host"},
 		{"unknown import", unknown.bytes(), "import vm3.list_length: no such import"},
 		{"no memory", noMemory.Bytes(), `no memory exported as "memory"`},
 		{"vm3_init signature", badInit.Bytes(), "export vm3_init has type (i64) -> (), want () -> ()"},

@@ -310,7 +310,7 @@ func check(r *run, _ api.Module, s []uint64) {
 }
 
 // guestTrap is trap(code): the guest's own trap; a code outside traps.md's
-// enum (1..15 today, whatever trap.proto defines) is BAD_ARGUMENT.
+// enum (1..16 today, whatever trap.proto defines) is BAD_ARGUMENT.
 func guestTrap(_ *run, _ api.Module, s []uint64) {
 	code := u32(s, 0)
 	if _, ok := vm3pb.TrapCode_name[int32(code)]; !ok || code == 0 || code > math.MaxInt32 {

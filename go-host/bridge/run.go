@@ -217,9 +217,18 @@ var ErrClosed = errors.New("bridge: the instance is closed")
 // Instantiate makes a fresh heap from heapCfg, instantiates the module on
 // it and calls vm3_init. If vm3_init traps, the Result carries the trap and
 // the Instance is nil (and already closed).
+//
+// Called by a host function of this module with its HostCall.Context (or a
+// context derived from it), it returns ErrReentry instead of waiting for
+// the Module, which the host call holds; with an unrelated context it would
+// wait for ever.
 func (m *Module) Instantiate(ctx context.Context, heapCfg vm3.Config) (*Instance, Result, error) {
+	if ctx.Value(reentryKey{}) == m {
+		return nil, Result{}, ErrReentry
+	}
 	m.mu.Lock()
 	inst := &Instance{m: m, r: &run{heap: vm3.NewHeap(heapCfg)}}
+	inst.r.inst = inst
 	m.cur = inst.r
 	inst.r.starting = true
 	mod, err := m.rt.InstantiateModule(ctx, m.compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())
@@ -272,12 +281,16 @@ func (inst *Instance) result() Result {
 
 // Call calls the exported function name with its parameters in stack (which
 // must be at least as long as the parameter and result counts) and leaves
-// the results in stack. A trap comes back as a *vm3.Trap with a nil error;
+// the results in stack. A host function calling it while its host call is
+// in progress gets ErrReentry (host.md §11.2). A trap comes back as a *vm3.Trap with a nil error;
 // the heap stays usable, so the instance may be called again. After Close
 // it returns ErrClosed and runs nothing.
 func (inst *Instance) Call(ctx context.Context, name string, stack []uint64) (*vm3.Trap, error) {
 	if inst.closed.Load() {
 		return nil, ErrClosed
+	}
+	if inst.r.inHost > 0 {
+		return nil, fmt.Errorf("%w (%s called during a host call)", ErrReentry, name)
 	}
 	fn := inst.mod.ExportedFunction(name)
 	if fn == nil {
@@ -295,10 +308,14 @@ func (inst *Instance) Call(ctx context.Context, name string, stack []uint64) (*v
 }
 
 // Close releases the instance and lets the Module run again. Closing a
-// closed instance returns ErrClosed.
+// closed instance returns ErrClosed; a host function closing the instance
+// that called it gets ErrReentry.
 func (inst *Instance) Close(ctx context.Context) error {
 	if inst.closed.Load() {
 		return ErrClosed
+	}
+	if inst.r.inHost > 0 {
+		return fmt.Errorf("%w (Close called during a host call)", ErrReentry)
 	}
 	var err error
 	if inst.mod != nil {

@@ -106,7 +106,7 @@ func (c *moduleCache) get(ctx context.Context, wasm []byte, interruptible bool) 
 			return e.m, nil
 		}
 	}
-	m, err := bridge.Compile(ctx, wasm, bridge.Options{Uninterruptible: !interruptible})
+	m, err := bridge.Compile(ctx, wasm, bridge.Options{Uninterruptible: !interruptible, Host: HostLibrary()})
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ func (h *Heap) Collect() int64 {
 // collect is collection.md §4.4 with extra roots (an AUTO collection's
 // operation arguments, §4.1 item 3).
 func (h *Heap) collect(extra []Cell) uint64 {
+	h.applyDroppedRefs()
 	for i := range h.arenas {
 		a := &h.arenas[i]
 		words := (len(a.meta) + 63) / 64

@@ -70,11 +70,14 @@ type Heap struct {
 	// shapes[s] is the shape number of Struct slot s (operations.md §3.3),
 	// meaningful while the slot is alive.
 	shapes []uint32
+
+	// refs queues the unpins of Refs that Go dropped unreleased (ref.go).
+	refs *refQueue
 }
 
 // NewHeap makes an empty heap.
 func NewHeap(cfg Config) *Heap {
-	h := &Heap{lim: cfg.resolve()}
+	h := &Heap{lim: cfg.resolve(), refs: &refQueue{}}
 	h.arenas[stringIdx] = newArena(vm3pb.Arena_ARENA_STRING, kindBytes)
 	h.arenas[listIdx] = newArena(vm3pb.Arena_ARENA_LIST, kindCells)
 	h.arenas[mapIdx] = newArena(vm3pb.Arena_ARENA_MAP, kindMap)

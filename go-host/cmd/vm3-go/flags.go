@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/vm3-bridge/vm3/go-host/bridge"
+	"github.com/vm3-bridge/vm3/go-host/testee"
 	"github.com/vm3-bridge/vm3/go-host/vm3"
 	"github.com/vm3-bridge/vm3/go-host/vm3pb"
 )
@@ -22,7 +23,10 @@ type moduleFlags struct {
 	// uninterruptible is --uninterruptible: bridge.Options.Uninterruptible,
 	// the opt-out of the context checks (and of the time limit).
 	uninterruptible bool
-	args            []int64
+	// host is --host LIB: the host library bound to the module's host
+	// imports ("conformance": testee.HostLibrary); "" none.
+	host string
+	args []int64
 }
 
 func newModuleFlags() moduleFlags {
@@ -31,7 +35,11 @@ func newModuleFlags() moduleFlags {
 
 // options is the bridge's Options the flags ask for.
 func (f *moduleFlags) options() bridge.Options {
-	return bridge.Options{Interpreter: f.interpreter, Uninterruptible: f.uninterruptible}
+	o := bridge.Options{Interpreter: f.interpreter, Uninterruptible: f.uninterruptible}
+	if f.host == "conformance" {
+		o.Host = testee.HostLibrary()
+	}
+	return o
 }
 
 // set applies one of the shared value flags; false when name is not one.
@@ -45,6 +53,11 @@ func (f *moduleFlags) set(name, value string) (bool, error) {
 		f.entry = value
 	case "program":
 		f.program = value
+	case "host":
+		if value != "conformance" {
+			err = errors.New("want conformance (the one host library built into vm3-go)")
+		}
+		f.host = value
 	case "result":
 		f.result, err = bridge.ParseResultType(value)
 		f.resultSet = true

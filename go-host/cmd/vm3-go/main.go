@@ -16,7 +16,7 @@ import (
 const usage = `usage: vm3-go run MODULE.wasm [--entry NAME] [--program PROG] [--result TYPE]
                   [--max-slots N] [--max-bytes N] [--timeout DUR]
                   [--variant auto|minimal|stub] [--interpreter] [--uninterruptible]
-                  [--stats] [-- ARGS…]
+                  [--host conformance] [--stats] [-- ARGS…]
 
 Runs the exported function NAME of a handle-ABI module (vm3 emit PROG
 --target handle-abi) on a fresh vm3 heap: vm3_init, then NAME(ARGS…), one
@@ -59,13 +59,19 @@ exits 1.
                      no import can then never be stopped and stalls Go's
                      garbage collector, freezing the process; not with
                      --timeout
+  --host conformance bind the module's host imports (host.md §11, module
+                     host) to the conformance host library, the Go twin of
+                     conformance/host/library.ts (go-host/testee/hostlib.go);
+                     without it a module with host imports does not compile
+                     (a usage error naming the import). A host function that
+                     fails traps HOST_ERROR, its error printed as the detail
   --stats            print the peak live slots and final heap counters on
                      stderr
 ARGS after '--' are always arguments; before it, a negative number such as
 -5 is an argument too.
 
 Exit status: 0 returned, 1 trapped or failed (invalid module, engine error,
-time limit), 2 usage error.
+time limit), 2 usage error (including a host import with no function).
 
        vm3-go bench …   times runs (a module, a plain Go kernel, a heap
                         operation) and prints JSON lines: 'vm3-go bench
@@ -174,6 +180,9 @@ func runModule(o *options, stdout, stderr io.Writer) int {
 	}
 	ctx := context.Background()
 	m, err := bridge.Compile(ctx, wasm, o.options())
+	if errors.Is(err, bridge.ErrHostImport) {
+		return usageError(stderr, fmt.Sprintf("%s: %v", o.module, err))
+	}
 	if err != nil {
 		return fail("%s: %v", o.module, err)
 	}

@@ -94,9 +94,20 @@ type Module struct {
 	globals []global
 	exports []export
 	data    []data
+	customs []custom
 	// memory: -1 none, else the minimum pages.
 	memPages int64
 	memMax   int64
+}
+
+type custom struct {
+	name string
+	data []byte
+}
+
+// Custom adds a custom section (written after the others, in call order).
+func (m *Module) Custom(name string, data []byte) {
+	m.customs = append(m.customs, custom{name, data})
 }
 
 // New returns an empty module without memory.
@@ -263,6 +274,9 @@ func (m *Module) Bytes() []byte {
 			b = append(b, d.bytes...)
 		}
 		section(11, b)
+	}
+	for _, c := range m.customs {
+		section(0, append(name(nil, c.name), c.data...))
 	}
 	return out
 }
