@@ -32,6 +32,10 @@
  *   ir.md §8.3); WasmGC's heap is the engine's.
  * - `probeOverride`: a test hook replacing probe answers, e.g.
  *   `{ gc: false }` to exercise the fallback on an engine that has GC.
+ * - `hostLibrary`: the URL (relative to the page) of a JavaScript module
+ *   whose named exports are the host functions the program imports
+ *   (host.md §11.5); the worker imports it. Without it a program with host
+ *   imports is refused (`{kind: "refused"}`, naming the import).
  *
  * Results have the shape of the Node backends' (the interpreter's RunResult,
  * run/request.ts's RunOutcome); i64 values are bigints. A worker that fails
@@ -65,6 +69,8 @@ export interface LoadOptions {
   heap?: HeapConfig;
   /** Test hook: these probe answers replace the engine's. */
   probeOverride?: Partial<Record<ProbeName, boolean>>;
+  /** The host library: a JS module whose named exports are the program's host functions (host.md §11.5). */
+  hostLibrary?: string | URL;
 }
 
 export interface RunOptions {
@@ -149,6 +155,7 @@ export async function load(baseUrl: string | URL = new URL(".", import.meta.url)
   const entry = entries.find((e) => e.name === program.entry) ?? { name: program.entry, params: [] };
   const engine = detection.engine;
   const heap = options.heap ?? { variant: "auto" };
+  const host = options.hostLibrary === undefined ? {} : { hostLibrary: new URL(String(options.hostLibrary), locationHref()).href };
   let runner: TimedRunner | undefined;
   let closed = false;
   return {
@@ -161,7 +168,7 @@ export async function load(baseUrl: string | URL = new URL(".", import.meta.url)
       const limit = checkedLimit(runOptions.timeoutMs ?? defaultLimit);
       runner ??= webRunner(new URL(FILES.worker, base));
       // One key per loaded program: its worker compiles the module once and instantiates it per run.
-      return runner.run({ engine, key: "build", program, binary, entry: runOptions.entry ?? "", args: args.map(int64), heap }, limit);
+      return runner.run({ engine, key: "build", program, binary, entry: runOptions.entry ?? "", args: args.map(int64), heap, ...host }, limit);
     },
     close() {
       closed = true;

@@ -26,6 +26,12 @@ export interface LoadOptions {
   heap?: HeapConfig;
   /** Test hook: these probe answers replace the engine's. */
   probeOverride?: Partial<Record<ProbeName, boolean>>;
+  /**
+   * The URL (relative to the page) of a JavaScript module whose named exports
+   * are the host functions the program imports; the worker imports it.
+   * Without it a program with host imports is refused.
+   */
+  hostLibrary?: string | URL;
 }
 
 export interface RunOptions {
