@@ -227,7 +227,7 @@ func TestHostConversions(t *testing.T) {
 			for _, c := range []struct {
 				in   vm3.Cell
 				want any
-			}{{vm3.Null, nil}, {mustInt(t, 5), int64(5)}, {mustInt(t, -1 << 40), int64(-1 << 40)},
+			}{{vm3.Null, nil}, {mustInt(t, 5), int64(5)}, {mustInt(t, -1<<40), int64(-1 << 40)},
 				{vm3.F64Cell(2.5), 2.5}, {vm3.BoolCell(true), true}} {
 				v, trap := call(t, inst, "a", uint64(c.in))
 				if trap != nil || vm3.Cell(v) != c.in || got[0] != c.want {
