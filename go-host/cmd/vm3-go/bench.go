@@ -25,7 +25,7 @@ import (
 const benchUsage = `usage: vm3-go bench MODULE.wasm --entry NAME [--result TYPE] [--program PROG]
                     [--plain-go KERNEL] [--rounds N] [--warmup N]
                     [--variant auto|minimal|stub] [--max-slots N] [--max-bytes N]
-                    [--interpreter] [--uninterruptible] [-- ARGS…]
+                    [--interpreter] [--uninterruptible] [--host conformance] [-- ARGS…]
        vm3-go bench --plain-go KERNEL [--rounds N] [--warmup N] [-- N]
        vm3-go bench --heap-op OP [--rounds N] [--warmup N] [--variant V] [-- COUNT]
 
@@ -69,7 +69,7 @@ first, reported with "warmup":true; then --rounds runs (default 5).
   --rounds N         timed runs (default 5)
   --warmup N         untimed-for-the-median runs before them (default 1)
   --variant V, --max-slots N, --max-bytes N, --interpreter,
-  --uninterruptible  as 'vm3-go run'
+  --uninterruptible, --host conformance  as 'vm3-go run'
 
 Exit status: 0 every run finished (a trap is a result, not a failure),
 1 failed (invalid module, engine error), 2 usage error.

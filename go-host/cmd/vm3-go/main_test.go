@@ -61,7 +61,12 @@ func TestRun(t *testing.T) {
 		{[]string{"run", hello, "--program", progPath}, 0, "hello\n", ""},
 		{[]string{"run", hello, "--entry", "spin", "--timeout", "50ms"}, 1, "", "time limit"},
 		{[]string{"run", hello, "--entry", "spin", "--result", "unit", "--variant", "stub", "--timeout=50ms"}, 1, "", "time limit"},
+		{[]string{"run", programs + "host/basic.wasm", "--host", "conformance", "--program", programs + "host/basic.pb", "--entry", "greeting"}, 0, "hello, vm3\n", ""},
+		{[]string{"run", programs + "host/refs.wasm", "--host=conformance", "--program", programs + "host/refs.pb", "1000"}, 0, "2000\n", ""},
+		{[]string{"run", programs + "host/basic.wasm", "--host", "conformance", "--program", programs + "host/basic.pb", "--entry", "failing"}, 1, "", "trap HOST_ERROR (code 16)\nvm3: host_call: HOST_ERROR: host function @fail returned an error: boom\n"},
 		// usage errors
+		{[]string{"run", programs + "host/basic.wasm", "--program", programs + "host/basic.pb"}, 2, "", "import host.box (i64) -> host: no host function registered"},
+		{[]string{"run", programs + "host/basic.wasm", "--host", "mine", "--entry", "x"}, 2, "", "--host mine: want conformance"},
 		{[]string{}, 2, "", "usage: vm3-go run"},
 		{[]string{"walk"}, 2, "", `unknown command "walk"`},
 		{[]string{"run"}, 2, "", "missing MODULE.wasm"},
