@@ -32,6 +32,20 @@
 // WithCloseOnContextDone unless Options.Uninterruptible — and Run returns an
 // error wrapping context.DeadlineExceeded or context.Canceled.
 //
+// # Host imports
+//
+// A program's host functions (host.md §11) are Wasm imports from module
+// `host`, typed by the module's `vm3.host` custom section (handle-abi.md
+// §10.8). Compile reads that section strictly, checks it against the
+// imports and binds each import to the HostFunc of its name in
+// Options.Host: a missing one is a Compile error wrapping ErrHostImport (a
+// usage error, not a trap). A host call converts its arguments as host.md
+// §11.3 says for Go, after the checks the `vm3` imports make (a forged Cell
+// traps as `handle` would, before the function runs); references cross as
+// pinned *vm3.Ref values. An error or panic of the function, or a result
+// that does not convert, traps HOST_ERROR with its text; a host function
+// calling back into its instance gets ErrReentry (host.go).
+//
 // # Engines
 //
 // Options.Interpreter false uses wazero.NewRuntimeConfig(), which picks the
