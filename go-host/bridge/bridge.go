@@ -168,6 +168,9 @@ func Compile(ctx context.Context, wasm []byte, opts Options) (*Module, error) {
 	if err := checkContract(compiled); err != nil {
 		return fail(err)
 	}
+	if err := checkImportKinds(wasm); err != nil {
+		return fail(err)
+	}
 	if m.host, err = checkHostImports(compiled, opts.Host); err != nil {
 		return fail(err)
 	}
@@ -210,6 +213,34 @@ func checkContract(c wazero.CompiledModule) error {
 		errs = append(errs, "no function exported as \"vm3_init\" (handle-abi.md §10.1)")
 	} else if len(init.ParamTypes()) != 0 || len(init.ResultTypes()) != 0 {
 		errs = append(errs, fmt.Sprintf("export vm3_init has type %s, want () -> ()", signature(init.ParamTypes(), init.ResultTypes())))
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("bridge: not a handle-ABI module: %s", strings.Join(errs, "; "))
+	}
+	return nil
+}
+
+// checkImportKinds refuses imported tables and globals, which wazero's
+// CompiledModule does not list (memories and functions checkContract has
+// checked): a handle-ABI module's imports are functions (§10.1, §10.8).
+func checkImportKinds(wasm []byte) error {
+	imps, err := importKinds(wasm)
+	if err != nil {
+		return fmt.Errorf("bridge: reading the import section: %w", err)
+	}
+	var errs []string
+	for _, im := range imps {
+		if im.kind != 1 && im.kind != 3 {
+			continue
+		}
+		switch im.module {
+		case "host":
+			errs = append(errs, fmt.Sprintf("import host.%s: a %s; host imports are functions (handle-abi.md §10.8)", im.name, im.kindName()))
+		case "vm3":
+			errs = append(errs, fmt.Sprintf("import vm3.%s: a %s; the vm3 imports are functions (handle-abi.md §10.2)", im.name, im.kindName()))
+		default:
+			errs = append(errs, fmt.Sprintf("import %s.%s: a handle-ABI module imports only from modules vm3 and host", im.module, im.name))
+		}
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("bridge: not a handle-ABI module: %s", strings.Join(errs, "; "))

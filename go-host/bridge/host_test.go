@@ -585,6 +585,16 @@ func TestHostSectionRefused(t *testing.T) {
 			t.Errorf("%s: got %v, want an error containing %q", c.what, err, c.want)
 		}
 	}
+	// Host imports are functions; no module imports a global.
+	for _, mod := range []string{"host", "vm3", "env"} {
+		g := newGuest()
+		g.ImportGlobal(mod, "g", I64)
+		want := map[string]string{"host": "import host.g: a global; host imports are functions",
+			"vm3": "import vm3.g: a global; the vm3 imports are functions", "env": "import env.g: a handle-ABI module imports only from modules vm3 and host"}[mod]
+		if _, err := Compile(context.Background(), g.bytes(), Options{}); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("a global import from %s: %v", mod, err)
+		}
+	}
 	// A section without host imports is refused too.
 	g := newGuest()
 	g.Custom("vm3.host", []byte{0})

@@ -200,3 +200,22 @@ func checkHostArg(h *vm3.Heap, t HostType, a any) string {
 	}
 	return ""
 }
+
+// FuzzImportKinds: importKinds never panics on any bytes, and on a
+// wazero-valid module agrees with its imported functions and memories.
+func FuzzImportKinds(f *testing.F) {
+	f.Add(hostModule(f, []hostDecl{{"s", "(str) -> str"}}, nil, "list_new"))
+	g := newGuest("pin")
+	g.ImportGlobal("host", "g", I64)
+	f.Add(g.bytes())
+	f.Add([]byte("\x00asm\x01\x00\x00\x00\x02\x05\x01\x01a\x01b"))
+	f.Fuzz(func(t *testing.T, wasm []byte) {
+		imps, err := importKinds(wasm)
+		if err != nil {
+			return
+		}
+		for _, im := range imps {
+			_ = im.kindName()
+		}
+	})
+}

@@ -95,6 +95,9 @@ type Module struct {
 	exports []export
 	data    []data
 	customs []custom
+	// gimports are imported globals (written after the function imports;
+	// each shifts the index of the globals Global defines by one).
+	gimports []imp
 	// memory: -1 none, else the minimum pages.
 	memPages int64
 	memMax   int64
@@ -103,6 +106,11 @@ type Module struct {
 type custom struct {
 	name string
 	data []byte
+}
+
+// ImportGlobal adds an imported immutable global of type t.
+func (m *Module) ImportGlobal(module, name string, t ValType) {
+	m.gimports = append(m.gimports, imp{module: module, name: name, typ: uint32(t)})
 }
 
 // Custom adds a custom section (written after the others, in call order).
@@ -194,13 +202,18 @@ func (m *Module) Bytes() []byte {
 		b = vec(b, t.Results)
 	}
 	section(1, b)
-	if len(m.imports) > 0 {
-		b = U32(nil, uint32(len(m.imports)))
+	if len(m.imports)+len(m.gimports) > 0 {
+		b = U32(nil, uint32(len(m.imports)+len(m.gimports)))
 		for _, im := range m.imports {
 			b = name(b, im.module)
 			b = name(b, im.name)
 			b = append(b, 0)
 			b = U32(b, im.typ)
+		}
+		for _, im := range m.gimports {
+			b = name(b, im.module)
+			b = name(b, im.name)
+			b = append(b, 3, byte(im.typ), 0)
 		}
 		section(2, b)
 	}
