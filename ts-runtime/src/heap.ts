@@ -17,7 +17,7 @@ import type { HeapStats } from "./stats.ts";
 import { StringArena } from "./string-arena.ts";
 import { Trap, TrapCode } from "./trap.ts";
 import { TypedArrayArena } from "./typed-array-arena.ts";
-import { type Anchor, Demoted, WrapperEdges } from "./wrapper-edges.ts";
+import { type Anchor, type BarrierSite, barrierTestHook, Demoted, WrapperEdges } from "./wrapper-edges.ts";
 
 export type { HeapConfig, Variant } from "./heap-config.ts";
 export type { ArenaStats, HeapStats } from "./stats.ts";
@@ -356,7 +356,7 @@ export class Heap {
     if (word[HI]! >>> 16 === TAG_HANDLE) {
       const store = this.#byArena[(word[HI]! >>> 12) & 0xf];
       const at = word[LO]!;
-      if (store !== undefined && store.demoted !== 0 && store.regions[at] !== 0 && store.isLive(word[HI]! & 0xfff, at)) this.#promote(store, at);
+      if (store !== undefined && store.demoted !== 0 && store.regions[at] !== 0 && store.isLive(word[HI]! & 0xfff, at)) this.#promote(store, at, "frame");
     }
     this.#frames.set(mark, slot, c);
   }
@@ -485,25 +485,24 @@ export class Heap {
       word64[0] = c;
       const hi = word[HI]!;
       const slot = word[LO]!;
-      if (hi >>> 12 === hiArena && store.states[slot] === ALIVE && store.generations[slot] === (hi & 0xfff)) {
-        if (store.demoted !== 0 && store.regions[slot] !== 0) this.#promote(store, slot);
-        return slot;
-      }
+      if (hi >>> 12 === hiArena && store.states[slot] === ALIVE && store.generations[slot] === (hi & 0xfff)) return slot;
     }
     const trap = handleTrap(op, c, store.arena, this.#byArena);
     if (trap !== undefined) throw trap;
-    const slot = word[LO]!;
-    if (store.demoted !== 0 && store.regions[slot] !== 0) this.#promote(store, slot);
-    return slot;
+    return word[LO]!;
   }
 
   /**
-   * The barrier of collection.md §4.7: an operation was given a handle in a
-   * region that only wrappers reach; the region becomes ordinary (its host
-   * values strongly held by their slots) before the operation can make it
-   * reachable another way. Leaves `word` alone.
+   * The barrier of collection.md §4.7: an operation that can make a handle
+   * reachable from an ordinary root — storing it (the value check), rooting
+   * it (scope_root, frame_root, pin) — was given one in a region that only
+   * wrappers reach; the region becomes ordinary (its host values strongly
+   * held by their slots) first. An operation that only reads or writes
+   * *through* such a handle needs no barrier: what it reads out reaches a
+   * root only through one of these. Leaves `word` alone.
    */
-  #promote(store: ArenaStore<unknown>, slot: number): void {
+  #promote(store: ArenaStore<unknown>, slot: number, via: BarrierSite): void {
+    if (barrierTestHook.skip === via) return;
     this.#edges?.promote(store.regions[slot]!, this.#hosts);
   }
 
@@ -512,7 +511,7 @@ export class Heap {
     const trap = handleTrap(op, c, -1, this.#byArena);
     if (trap !== undefined) throw trap;
     const store = this.#byArena[(word[HI]! >>> 12) & 0xf]!;
-    if (store.demoted !== 0 && store.regions[word[LO]!] !== 0) this.#promote(store, word[LO]!);
+    if (store.demoted !== 0 && store.regions[word[LO]!] !== 0) this.#promote(store, word[LO]!, "anyHandle");
     return store;
   }
 
@@ -528,7 +527,7 @@ export class Heap {
       if (hi >>> 16 === TAG_HANDLE) {
         const store = this.#byArena[(hi >>> 12) & 0xf];
         if (store !== undefined ? store.isLive(hi & 0xfff, word[LO]!) : classify(hi, word[LO]!) === KIND_SMALL_INT) {
-          if (store !== undefined && store.demoted !== 0 && store.regions[word[LO]!] !== 0) this.#promote(store, word[LO]!);
+          if (store !== undefined && store.demoted !== 0 && store.regions[word[LO]!] !== 0) this.#promote(store, word[LO]!, "value");
           return;
         }
       } else if (classify(hi, word[LO]!) !== KIND_BAD) {

@@ -18,10 +18,19 @@
 // reachable from an ordinary root only through an operation given a handle
 // inside it — every such operation goes through the heap's handle and value
 // checks, which *promote* the region first (its host values back into their
-// slots, strongly; heap.ts `#barrier`). collection.md §4.7 has the proof
+// slots, strongly; heap.ts `#promote`). collection.md §4.7 has the proof
 // sketch; test/wrapper-edges.property.test.ts hunts for counterexamples.
 import { ALIVE, type ArenaStore, type Cells } from "./arena-store.ts";
 import { HI, LO, TAG_HANDLE, word, word64 } from "./cell-bits.ts";
+
+/** Where the heap's barrier runs: anyHandle (pin, unpin, free), the value check (stores, scope_root), frame_root. */
+export type BarrierSite = "anyHandle" | "value" | "frame";
+
+/**
+ * For the property test's mutation check only: a barrier site to leave out,
+ * which the test must then catch losing a host value. Never set otherwise.
+ */
+export const barrierTestHook: { skip: BarrierSite | undefined } = { skip: undefined };
 
 /** One per wrapped slot, shared by all its wrappers: what they hold of the slot's region. */
 export class Anchor {
