@@ -1,162 +1,174 @@
-// `npm run bench:cycles`: Igalia's ref-cpp m0 and m1 on every Node target
-// (DESIGN §12, collection.md §4.7). cycles/cycles.ir makes N objects, each
-// with a host callback made for it by the host function @callback — in m0
-// a callback that captures nothing, in m1 one that captures the object's
-// own wrapper (the reference object the host received: a HandleRef on the
-// handle targets, the engine's reference on WasmGC) — invokes the first and
-// drops them all. Then JS and heap collections run, and each row reports:
-// callbacks allocated, finalized (a FinalizationRegistry on them), still
-// live, the heap's live slots (handle targets) and the process's peak RSS.
+// `npm run bench:cycles`: Igalia's ref-cpp m0 and m1 on every target, in
+// Node and in Chromium (DESIGN §12, collection.md §4.7). cycles/cycles.ir
+// makes N objects, each with a host callback made for it by the host
+// function @callback — in m0 a callback that captures nothing, in m1 one
+// that captures the object's own wrapper (the reference object the host
+// received: a HandleRef on the handle targets, the engine's reference on
+// WasmGC) — invokes the first and drops them all. Then JS and heap
+// collections run (cycles/run-cycles.ts), and each row reports: callbacks
+// allocated, finalized (a FinalizationRegistry on them), still live, the
+// heap's live slots (handle targets) and memory: a Node row's process peak
+// RSS (each Node row runs in its own process), a Chromium row's JS heap in
+// use at the end (performance.memory; each row in a fresh page).
 //
 // "weak" is the handle heap's wrapper-owned weak host edges (the default);
 // "strong" is the plain-finalizer design (HeapConfig.hostEdges "strong": a
 // wrapper is a pin its finalizer releases), the baseline that leaks m1.
-// Each row runs in its own process (`--expose-gc`), so peak RSS is its own.
 //
-//   npm run bench:cycles [-- --n 10000,100000,1000000] [--targets interp,handle-abi,wasmgc]
+//   npm run bench:cycles [-- --n 10000,1000000] [--targets interp,handle-abi,wasmgc] [--engines node,chromium]
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { CHROMIUM_FLAGS, CHROMIUM_PATH, chromiumMissing } from "../src/browser/chromium.ts";
+import { serveStatic } from "../src/browser/static-server.ts";
+import { bundleEsm } from "../src/bundle/esbuild.ts";
+import type { Program } from "../src/ir/model.ts";
 import { parseText } from "../src/ir/text-parser.ts";
 import { compileProgram } from "../src/wasm/compile-thread.ts";
-import { WasmGcProgram } from "../src/wasmgc/run.ts";
-import { HandleAbiProgram } from "../../ts-runtime/src/abi-host/program.ts";
-import { runProgramDetailed } from "../../ts-runtime/src/interp/run.ts";
-import type { Heap } from "../../ts-runtime/src/heap.ts";
+import { type CyclesCounts, type Design, type Mode, runCycles, type Target } from "./cycles/run-cycles.ts";
 
-type Target = "interp" | "handle-abi" | "wasmgc";
-type Design = "weak" | "strong" | "engine";
-type Mode = "m0" | "m1";
-
-interface Row {
+interface Row extends CyclesCounts {
+  engine: "node" | "chromium";
   target: Target;
   design: Design;
   mode: Mode;
   n: number;
-  result: string;
-  allocated: number;
-  finalized: number;
-  liveCallbacks: number;
-  heapSlots: number | undefined;
-  peakMb: number;
-  runMs: number;
+  memory: string;
 }
 
 const self = fileURLToPath(import.meta.url);
-const gc = (globalThis as { gc?: () => void }).gc;
-const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
-async function collectJs(): Promise<void> {
-  for (let k = 0; k < 3; k++) {
-    await tick();
-    gc!();
-  }
-  await tick();
-  await tick();
+const programText = readFileSync(new URL("./cycles/cycles.ir", import.meta.url), "utf8");
+
+function program(): Program {
+  return parseText(programText, "cycles.ir").program;
 }
 
-function capturing(o: unknown): () => bigint {
-  return () => (o === null ? 0n : 1n);
+async function binaryOf(p: Program, target: Target): Promise<Uint8Array | undefined> {
+  if (target === "interp") return undefined;
+  const compiled = await compileProgram(p, target, true);
+  if (compiled.kind !== "ok") throw new Error(compiled.message);
+  return compiled.binary;
 }
 
-function plain(): () => bigint {
-  return () => 1n;
+const designsOf = (target: Target): Design[] => (target === "wasmgc" ? ["engine"] : ["weak", "strong"]);
+
+async function nodeChild(target: Target, design: Design, mode: Mode, n: number): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error("the child runs with --expose-gc");
+  const p = program();
+  const binary = await binaryOf(p, target);
+  const counts = await runCycles({ target, design, mode, n, program: p, ...(binary === undefined ? {} : { binary }) }, gc);
+  console.log(JSON.stringify({ ...counts, memory: `${Math.round(process.resourceUsage().maxRSS / 1024).toLocaleString("en-US")} MiB peak RSS` }));
 }
 
-async function child(target: Target, design: Design, mode: Mode, n: number): Promise<Row> {
-  const program = parseText(readFileSync(new URL("./cycles/cycles.ir", import.meta.url), "utf8")).program;
-  let allocated = 0;
-  let finalized = 0;
-  const registry = new FinalizationRegistry<number>(() => {
-    finalized++;
-  });
-  const host = {
-    callback(o: unknown): unknown {
-      // m1: the callback closes over the object's wrapper — the cycle through both heaps.
-      // (Made by separate functions: a closure made where `o` is in scope would hold it in V8's context.)
-      const cb = mode === "m1" ? capturing(o) : plain();
-      registry.register(cb, allocated++);
-      return cb;
-    },
-    invoke(cb: unknown): bigint {
-      return (cb as () => bigint)();
-    },
-  };
-  let heap: Heap | undefined;
-  let result: string;
-  const t0 = performance.now();
-  if (target === "interp") {
-    const r = runProgramDetailed(program, { args: [BigInt(n)], heap: { variant: "auto", hostEdges: design === "strong" ? "strong" : "weak" }, host });
-    heap = r.heap;
-    result = r.result.kind === "trap" ? `trap ${r.result.name}` : String((r.result.value as { i64: bigint }).i64);
-  } else {
-    const compiled = await compileProgram(program, target, true);
-    if (compiled.kind !== "ok") throw new Error(compiled.message);
-    if (target === "wasmgc") {
-      const r = WasmGcProgram.compile(compiled.binary, program).run("", [BigInt(n)], host);
-      result = r.kind === "trap" ? `trap ${r.name}` : String((r.value as { i64: bigint }).i64);
-    } else {
-      const r = HandleAbiProgram.compile(compiled.binary, program).runDetailed("", [BigInt(n)], { variant: "auto", hostEdges: design === "strong" ? "strong" : "weak" }, host);
-      heap = r.heap;
-      result = r.result.kind === "trap" ? `trap ${r.result.name}` : String((r.result.value as { i64: bigint }).i64);
-    }
-  }
-  const runMs = performance.now() - t0;
-  // After the run: the JS collector (finalizers run, wrappers unpin), then the heap's, twice over.
-  await collectJs();
-  heap?.collect();
-  await collectJs();
-  heap?.collect();
-  await collectJs();
-  return {
-    target, design, mode, n, result, allocated, finalized,
-    liveCallbacks: allocated - finalized,
-    heapSlots: heap?.liveSlots(),
-    peakMb: Math.round(process.resourceUsage().maxRSS / 1024),
-    runMs: Math.round(runMs),
-  };
-}
-
-function parent(): void {
-  const args = process.argv.slice(2);
-  const opt = (name: string, fallback: string): string => {
-    const i = args.indexOf(name);
-    return i < 0 ? fallback : args[i + 1] ?? fallback;
-  };
-  if (args.includes("--help")) {
-    console.log("usage: npm run bench:cycles [-- --n N,N,…] [--targets interp,handle-abi,wasmgc]\nIgalia's m0/m1 on every Node target; one process per row (see the file's header).");
-    return;
-  }
-  const ns = opt("--n", "1000000").split(",").map(Number);
-  const targets = opt("--targets", "interp,handle-abi,wasmgc").split(",") as Target[];
+function nodeRows(targets: Target[], ns: number[]): Row[] {
   const rows: Row[] = [];
   for (const n of ns) {
     for (const target of targets) {
-      for (const design of (target === "wasmgc" ? ["engine"] : ["weak", "strong"]) as Design[]) {
+      for (const design of designsOf(target)) {
         for (const mode of ["m0", "m1"] as Mode[]) {
-          process.stderr.write(`${target} ${design} ${mode} N=${n}…\n`);
+          process.stderr.write(`node ${target} ${design} ${mode} N=${n}…\n`);
           const r = spawnSync(process.execPath, ["--expose-gc", "--max-old-space-size=8192", self, "--child", target, design, mode, String(n)], { encoding: "utf8" });
           const line = r.stdout.trim().split("\n").pop() ?? "";
           if (r.status !== 0 || !line.startsWith("{")) {
             process.stderr.write(`  failed (exit ${r.status}): ${r.stderr.trim().split("\n").slice(-3).join(" | ")}\n`);
             continue;
           }
-          rows.push(JSON.parse(line) as Row);
+          rows.push({ engine: "node", target, design, mode, n, ...(JSON.parse(line) as CyclesCounts & { memory: string }) });
         }
       }
     }
   }
+  return rows;
+}
+
+async function chromiumRows(targets: Target[], ns: number[]): Promise<Row[]> {
+  const missing = chromiumMissing();
+  if (missing !== undefined) {
+    process.stderr.write(`chromium: skipped: ${missing}\n`);
+    return [];
+  }
+  const dir = mkdtempSync(join(tmpdir(), "vm3-bench-cycles-"));
+  writeFileSync(join(dir, "cycles.js"), await bundleEsm(fileURLToPath(new URL("./cycles/run-cycles.ts", import.meta.url))));
+  writeFileSync(join(dir, "index.html"), `<!doctype html><meta charset="utf-8"><title>vm3 cycles</title><script type="module">import { runCycles } from "./cycles.js"; globalThis.runCycles = runCycles;</script>`);
+  const server = await serveStatic({ "/": dir });
+  const { chromium } = await import("playwright-core");
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_FLAGS, "--js-flags=--expose-gc", "--enable-precise-memory-info"] });
+  const rows: Row[] = [];
+  try {
+    const p = program();
+    for (const n of ns) {
+      for (const target of targets) {
+        const binary = await binaryOf(p, target);
+        for (const design of designsOf(target)) {
+          for (const mode of ["m0", "m1"] as Mode[]) {
+            process.stderr.write(`chromium ${target} ${design} ${mode} N=${n}…\n`);
+            const page = await browser.newPage();
+            try {
+              await page.goto(`${server.origin}/`);
+              await page.waitForFunction(() => "runCycles" in globalThis);
+              const wire = { target, design, mode, n, program: JSON.parse(JSON.stringify(p, (_k, v) => (typeof v === "bigint" ? `${v}n` : v))) as unknown, binary: binary === undefined ? undefined : [...binary] };
+              const out = await page.evaluate(async (j) => {
+                const g = globalThis as unknown as { runCycles: typeof runCycles; gc: () => void; performance: { memory?: { usedJSHeapSize: number } } };
+                const revive = (v: unknown): unknown => (typeof v === "string" && /^-?\d+n$/.test(v) ? BigInt(v.slice(0, -1)) : Array.isArray(v) ? v.map(revive) : v !== null && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revive(x)])) : v);
+                const job = { target: j.target, design: j.design, mode: j.mode, n: j.n, program: revive(j.program) as Program, ...(j.binary === undefined ? {} : { binary: new Uint8Array(j.binary) }) };
+                const counts = await g.runCycles(job, () => g.gc());
+                return { ...counts, used: g.performance.memory?.usedJSHeapSize ?? -1 };
+              }, wire);
+              const { used, ...counts } = out;
+              rows.push({ engine: "chromium", target, design, mode, n, ...counts, memory: used < 0 ? "—" : `${Math.round(used / 2 ** 20).toLocaleString("en-US")} MiB JS heap after` });
+            } catch (e) {
+              process.stderr.write(`  failed: ${(e as Error).message.split("\n")[0]}\n`);
+            } finally {
+              await page.close();
+            }
+          }
+        }
+      }
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const opt = (name: string, fallback: string): string => {
+    const i = args.indexOf(name);
+    return i < 0 ? fallback : (args[i + 1] ?? fallback);
+  };
+  if (args.includes("--help")) {
+    console.log("usage: npm run bench:cycles [-- --n N,N,…] [--targets interp,handle-abi,wasmgc] [--engines node,chromium]\nIgalia's m0/m1 on every target, in Node (a process per row) and Chromium (a page per row); see the file's header.");
+    return;
+  }
+  const ns = opt("--n", "1000000").split(",").map(Number);
+  const targets = opt("--targets", "interp,handle-abi,wasmgc").split(",") as Target[];
+  const engines = opt("--engines", "node,chromium").split(",");
+  if (ns.some((n) => !Number.isSafeInteger(n) || n < 1) || targets.some((t) => !["interp", "handle-abi", "wasmgc"].includes(t)) || engines.some((e) => e !== "node" && e !== "chromium")) {
+    console.error("bench:cycles: --n wants positive integers, --targets interp, handle-abi or wasmgc, --engines node or chromium");
+    process.exitCode = 2;
+    return;
+  }
+  const rows = [
+    ...(engines.includes("node") ? nodeRows(targets, ns) : []),
+    ...(engines.includes("chromium") ? await chromiumRows(targets.filter((t) => t !== "interp"), ns) : []),
+  ];
   const fmt = (x: number): string => x.toLocaleString("en-US");
-  console.log("| target | design | test | N | allocated | finalized | still live | heap slots after | peak RSS | run |");
-  console.log("|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
+  console.log("| engine | target | design | test | N | allocated | finalized | still live | heap slots after | memory | run |");
+  console.log("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
   for (const r of rows) {
-    console.log(`| ${r.target} | ${r.design} | ${r.mode} | ${fmt(r.n)} | ${fmt(r.allocated)} | ${fmt(r.finalized)} | ${fmt(r.liveCallbacks)} | ${r.heapSlots === undefined ? "—" : fmt(r.heapSlots)} | ${fmt(r.peakMb)} MiB | ${fmt(r.runMs)} ms |`);
+    console.log(`| ${r.engine} | ${r.target} | ${r.design} | ${r.mode} | ${fmt(r.n)} | ${fmt(r.allocated)} | ${fmt(r.finalized)} | ${fmt(r.liveCallbacks)} | ${r.heapSlots === undefined ? "—" : fmt(r.heapSlots)} | ${r.memory} | ${fmt(r.runMs)} ms |`);
   }
 }
 
 if (process.argv[2] === "--child") {
-  if (gc === undefined) throw new Error("the child runs with --expose-gc");
   const [target, design, mode, n] = process.argv.slice(3) as [Target, Design, Mode, string];
-  console.log(JSON.stringify(await child(target, design, mode, Number(n))));
+  await nodeChild(target, design, mode, Number(n));
 } else {
-  parent();
+  await main();
 }
