@@ -193,3 +193,53 @@ function describe(v: unknown): string {
   if (typeof v === "function") return "a function";
   return typeof v;
 }
+
+/** ir.proto Type numbers a host import may use (ir.md §8.2). */
+export const IR_TYPE = { I64: 1, F64: 2, BOOL: 3, STR: 4, LIST: 5, MAP: 6, STRUCT: 8, F64_ARR: 13, ANY: 16, UNIT: 17, HOST: 18 } as const;
+
+/** An IR full type (ir.md §8.2) by ir.proto's numbers: the handle ABI's vm3.host section gives them so. */
+export interface HostType {
+  readonly type: number;
+  readonly elemType: number;
+  readonly structId: number;
+}
+
+const T = IR_TYPE;
+
+/** `str`, `list<i64>`, `struct<3>` (or the shape's name, given `structName`). */
+export function hostTypeText(t: HostType, structName?: (id: number) => string): string {
+  switch (t.type) {
+    case T.I64: return "i64";
+    case T.F64: return "f64";
+    case T.BOOL: return "bool";
+    case T.STR: return "str";
+    case T.LIST: return t.elemType === T.I64 ? "list<i64>" : "list<any>";
+    case T.MAP: return "map";
+    case T.STRUCT: return `struct<${structName?.(t.structId) ?? t.structId}>`;
+    case T.F64_ARR: return "f64arr";
+    case T.ANY: return "any";
+    case T.UNIT: return "unit";
+    case T.HOST: return "host";
+    default: return `type ${t.type}`;
+  }
+}
+
+/** How a value of type `t` crosses on the TypeScript heap: a raw scalar, or a Cell as host-values.ts converts it. */
+export type HostCrossing = "i64" | "f64" | "bool" | "unit" | HostSlotType;
+
+export function hostCrossing(t: HostType, structName?: (id: number) => string): HostCrossing {
+  switch (t.type) {
+    case T.I64: return "i64";
+    case T.F64: return "f64";
+    case T.BOOL: return "bool";
+    case T.UNIT: return "unit";
+    case T.STR: return { kind: "str" };
+    case T.HOST: return { kind: "host" };
+    case T.ANY: return { kind: "any" };
+    case T.LIST: return { kind: "ref", arena: t.elemType === T.I64 ? Arena.I64_ARR : Arena.LIST, shape: undefined, text: hostTypeText(t, structName) };
+    case T.MAP: return { kind: "ref", arena: Arena.MAP, shape: undefined, text: "map" };
+    case T.F64_ARR: return { kind: "ref", arena: Arena.F64_ARR, shape: undefined, text: "f64arr" };
+    case T.STRUCT: return { kind: "ref", arena: Arena.STRUCT, shape: t.structId, text: hostTypeText(t, structName) };
+  }
+  throw new Error(`type ${t.type} does not cross (checked when the section was read)`);
+}

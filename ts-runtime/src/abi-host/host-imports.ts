@@ -43,7 +43,7 @@ export function hostImports(
   const host: Record<string, (...args: unknown[]) => unknown> = {};
   signatures.forEach((sig, i) => {
     const fn = fns[i]!;
-    const params = sig.params.map(hostCrossing);
+    const params = sig.params.map((t) => hostCrossing(t));
     const result = hostCrossing(sig.result);
     const where = `the result of host function @${sig.name}`;
     host[sig.name] = (...raw: unknown[]): unknown => {

@@ -7,8 +7,7 @@
 // The TypeScript host reads it to check the module at compile (contract.ts)
 // and to convert each call's values (host-imports.ts).
 
-import { Arena } from "../arena.ts";
-import type { HostSlotType } from "../host-values.ts";
+import { type HostType, hostTypeText, IR_TYPE as T } from "../host-values.ts";
 import type { WasmValType } from "./signatures.ts";
 
 /** The custom section's name. */
@@ -16,15 +15,8 @@ export const HOST_SECTION = "vm3.host";
 /** The Wasm import module of host functions. */
 export const HOST_MODULE = "host";
 
-/** ir.proto Type numbers a host import may use (ir.md §8.2). */
-const T = { I64: 1, F64: 2, BOOL: 3, STR: 4, LIST: 5, MAP: 6, STRUCT: 8, F64_ARR: 13, ANY: 16, UNIT: 17, HOST: 18 } as const;
+export { type HostCrossing, hostCrossing, type HostType, hostTypeText } from "../host-values.ts";
 
-/** An IR full type as the section gives it. */
-export interface HostType {
-  readonly type: number;
-  readonly elemType: number;
-  readonly structId: number;
-}
 
 export interface HostSignature {
   readonly name: string;
@@ -123,45 +115,9 @@ export function hostWasmType(t: HostType): WasmValType | undefined {
   }
 }
 
-/** `str`, `list<i64>`, `struct<3>`: a type as the section gives it. */
-export function hostTypeText(t: HostType): string {
-  switch (t.type) {
-    case T.I64: return "i64";
-    case T.F64: return "f64";
-    case T.BOOL: return "bool";
-    case T.STR: return "str";
-    case T.LIST: return t.elemType === T.I64 ? "list<i64>" : "list<any>";
-    case T.MAP: return "map";
-    case T.STRUCT: return `struct<${t.structId}>`;
-    case T.F64_ARR: return "f64arr";
-    case T.ANY: return "any";
-    case T.UNIT: return "unit";
-    case T.HOST: return "host";
-    default: return `type ${t.type}`;
-  }
-}
 
 /** `(str, i64) -> str`. */
 export function hostSignatureText(s: HostSignature): string {
-  return `(${s.params.map(hostTypeText).join(", ")}) -> ${hostTypeText(s.result)}`;
+  return `(${s.params.map((t) => hostTypeText(t)).join(", ")}) -> ${hostTypeText(s.result)}`;
 }
 
-/** How a value of type `t` crosses on the TypeScript heap: a raw scalar, or a Cell as host-values.ts converts it. */
-export type HostCrossing = "i64" | "f64" | "bool" | "unit" | HostSlotType;
-
-export function hostCrossing(t: HostType): HostCrossing {
-  switch (t.type) {
-    case T.I64: return "i64";
-    case T.F64: return "f64";
-    case T.BOOL: return "bool";
-    case T.UNIT: return "unit";
-    case T.STR: return { kind: "str" };
-    case T.HOST: return { kind: "host" };
-    case T.ANY: return { kind: "any" };
-    case T.LIST: return { kind: "ref", arena: t.elemType === T.I64 ? Arena.I64_ARR : Arena.LIST, shape: undefined, text: hostTypeText(t) };
-    case T.MAP: return { kind: "ref", arena: Arena.MAP, shape: undefined, text: "map" };
-    case T.F64_ARR: return { kind: "ref", arena: Arena.F64_ARR, shape: undefined, text: "f64arr" };
-    case T.STRUCT: return { kind: "ref", arena: Arena.STRUCT, shape: t.structId, text: hostTypeText(t) };
-  }
-  throw new Error(`type ${t.type} does not cross (checked when the section was read)`);
-}

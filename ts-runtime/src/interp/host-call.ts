@@ -3,17 +3,16 @@
 // (host-values.ts) — made once per run; the op then converts the registers,
 // calls, and converts the result back into the destination register.
 import type { Cell } from "../cell.ts";
-import { Arena } from "../arena.ts";
 import type { Heap } from "../heap.ts";
 import { bindHostImports, type HostFunction, type HostFunctions } from "../host-functions.ts";
-import { type HostSlotType, callHost, cellToHost, hostToBool, hostToCell, hostToF64, hostToI64 } from "../host-values.ts";
+import { type HostCrossing, type HostSlotType, callHost, cellToHost, hostCrossing, hostToBool, hostToCell, hostToF64, hostToI64 } from "../host-values.ts";
 import type { FullType, Program } from "../../../compiler3-emit/src/ir/model.ts";
-import { Type, importResultType } from "../../../compiler3-emit/src/ir/model.ts";
-import { arenaOf, BANK_F } from "./decode.ts";
+import { importResultType } from "../../../compiler3-emit/src/ir/model.ts";
+import { BANK_F } from "./decode.ts";
 import { fromBig, toBig, type I64 } from "./i64.ts";
 
 /** How one value crosses: a scalar in its bank, or a Cell (host-values.ts). */
-type Crossing = "i64" | "f64" | "bool" | "unit" | HostSlotType;
+type Crossing = HostCrossing;
 
 export class HostSite {
   readonly name: string;
@@ -62,20 +61,5 @@ export function hostSites(program: Program, host: HostFunctions | undefined): Ho
 }
 
 function crossing(p: Program, t: FullType): Crossing {
-  switch (t.type) {
-    case Type.I64: return "i64";
-    case Type.F64: return "f64";
-    case Type.BOOL: return "bool";
-    case Type.UNIT: return "unit";
-    case Type.STR: return { kind: "str" };
-    case Type.HOST: return { kind: "host" };
-    case Type.ANY: return { kind: "any" };
-    default: {
-      const arena = arenaOf(t.type, t.elemType);
-      const shape = t.type === Type.STRUCT ? t.structId : undefined;
-      const text = shape !== undefined ? `struct<${p.structs[shape]?.name ?? shape}>`
-        : arena === Arena.I64_ARR ? "list<i64>" : arena === Arena.LIST ? "list<any>" : arena === Arena.MAP ? "map" : "f64arr";
-      return { kind: "ref", arena, shape, text };
-    }
-  }
+  return hostCrossing(t, (id) => p.structs[id]?.name ?? String(id));
 }
