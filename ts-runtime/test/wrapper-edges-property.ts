@@ -283,10 +283,21 @@ async function main(): Promise<void> {
     const i = args.indexOf(name);
     return i < 0 ? undefined : args[i + 1];
   };
+  const usage = "usage: node --expose-gc ts-runtime/test/wrapper-edges-property.ts [--runs N] [--seed S] [--steps K] [--skip anyHandle|value|frame]";
+  if (args.includes("--help")) {
+    console.log(usage);
+    return;
+  }
   const runs = Number(flag("--runs") ?? 1000);
   const seed0 = Number(flag("--seed") ?? 1);
   const skip = flag("--skip") as BarrierSite | undefined;
   const steps = Number(flag("--steps") ?? 60);
+  const known = new Set(["--runs", "--seed", "--steps", "--skip"]);
+  const bad = args.filter((a, i) => a.startsWith("--") && !known.has(a) && !known.has(args[i - 1] ?? ""));
+  if (bad.length > 0 || ![runs, seed0, steps].every((x) => Number.isSafeInteger(x) && x >= 1) || (skip !== undefined && !["anyHandle", "value", "frame"].includes(skip))) {
+    console.error(`${bad.length > 0 ? `unknown flag ${bad[0]}` : "--runs, --seed and --steps want positive integers, --skip a barrier site"}\n${usage}`);
+    process.exit(2);
+  }
   barrierTestHook.skip = skip;
   const t0 = performance.now();
   for (let k = 0; k < runs; k++) {
