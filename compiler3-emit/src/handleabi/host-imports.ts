@@ -10,11 +10,7 @@ import type { FullType, HostImport, Program } from "../ir/model.ts";
 import { importResultType } from "../ir/model.ts";
 import { binaryen } from "../wasm/binaryen.ts";
 import { valueType } from "./values.ts";
-
-/** The custom section's name (§10.8). */
-export const HOST_SECTION = "vm3.host";
-/** The Wasm import module of host functions (§10.8). */
-export const HOST_MODULE = "host";
+import { HOST_MODULE, HOST_SECTION } from "../../../ts-runtime/src/abi-host/host-section.ts";
 
 export class HostImports {
   readonly #m: binaryen.Module;

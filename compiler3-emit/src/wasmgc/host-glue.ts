@@ -11,6 +11,7 @@
 // binaryen here: this loads in the browser worker (run.ts).
 
 import type { FullType, HostImport, Program } from "../ir/model.ts";
+import { typeText } from "../ir/types.ts";
 import { Type, importResultType } from "../ir/model.ts";
 import type { HostFunction } from "../../../ts-runtime/src/host-functions.ts";
 import { callHost, hostError, hostToBool, hostToF64, hostToI64 } from "../../../ts-runtime/src/host-values.ts";
@@ -40,17 +41,6 @@ export function hostCrossing(t: FullType): HostCrossing {
     case Type.HOST: return "host";
     case Type.ANY: return "any";
     default: return "ref";
-  }
-}
-
-/** The IR text of a type, for messages: `struct<Pair>`, `list<i64>`, … */
-export function hostTypeText(program: Program, t: FullType): string {
-  switch (t.type) {
-    case Type.LIST: return t.elemType === Type.I64 ? "list<i64>" : "list<any>";
-    case Type.F64_ARR: return "f64arr";
-    case Type.MAP: return "map";
-    case Type.STRUCT: return `struct<${program.structs[t.structId]?.name ?? t.structId}>`;
-    default: return hostCrossing(t);
   }
 }
 
@@ -121,7 +111,7 @@ export function hostImportObject(
   });
   const badResult = (index: number): never => {
     const h = imports[index]!;
-    throw hostError(`the result of host function @${h.name}: want a reference of type ${hostTypeText(program, importResultType(h))}, got another value`);
+    throw hostError(`the result of host function @${h.name}: want a reference of type ${typeText(importResultType(h), program.structs)}, got another value`);
   };
   return { host, badResult };
 }
@@ -131,7 +121,7 @@ function hostImportFunction(program: Program, h: HostImport, fn: HostFunction, s
   const params = h.params.map(hostCrossing);
   const result = hostCrossing(importResultType(h));
   const where = `the result of host function @${name}`;
-  const wantText = hostTypeText(program, importResultType(h));
+  const wantText = typeText(importResultType(h), program.structs);
   return (...raw: unknown[]): unknown => {
     // Arguments, in order, with the checks of the ops that read them (host.md §11.3).
     const args = new Array<unknown>(params.length);
