@@ -120,6 +120,8 @@ export class WrapperEdges {
    * their host values. `byArena` indexes the stores by arena number.
    */
   formRegions(stores: readonly ArenaStore<unknown>[], byArena: readonly (ArenaStore<unknown> | undefined)[], hosts: ArenaStore<unknown>): void {
+    // A heap that never had a wrapper or a region pays nothing here (every interpreter run, most handle-ABI ones).
+    if (this.valuesDemoted === 0 && this.#anchors.every((a) => a === undefined || a.size === 0) && stores.every((s) => s.demoted === 0)) return;
     // Regions are recomputed from scratch: the previous ones dissolve (their Demoted payloads stay until reassigned).
     for (const store of stores) {
       if (store.demoted !== 0) store.regions.fill(0, 0, store.total);
