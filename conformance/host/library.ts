@@ -123,7 +123,6 @@ function kept(h: unknown): unknown {
 
 /** take(host) -> T: what keep held. The aliases are take under other result types. */
 export const take = kept;
-export const take_list = kept;
 export const take_f64arr = kept;
 export const take_other = kept;
 

@@ -105,7 +105,6 @@ func HostLibrary() map[string]bridge.HostFunc {
 		"keep": f(func(a []any) (any, error) { return &Kept{Kept: a[0]}, nil }),
 		// take(host) -> T: what keep held; the aliases under other result types.
 		"take":        take,
-		"take_list":   take,
 		"take_f64arr": take,
 		"take_other":  take,
 		// echo(T) -> T: its argument; the aliases at other types.
