@@ -1,5 +1,6 @@
 // `vm3 emit PROG --target wasmgc|handle-abi [-O] -o OUT`: compiles a valid
-// program to a module file.
+// program to a module file; `vm3 emit PROG --bindings DIR`: its typed JS API
+// (bindings.ts).
 import type { Command } from "./io.ts";
 import { Exit, isHelp, usageError } from "./io.ts";
 import { readValidProgram } from "./read-program.ts";
@@ -9,6 +10,7 @@ export const emitCommand: Command = {
   name: "emit",
   summary: "compile a program to a WebAssembly GC or handle-ABI module",
   help: `usage: vm3 emit PROG --target wasmgc|handle-abi [-O] -o OUT
+       vm3 emit PROG --bindings DIR [--name NAME] [-O]
 
 Validates PROG (ir.md §8.11; violations as 'vm3 validate' prints them) and
 compiles it for a target:
@@ -21,6 +23,15 @@ compiles it for a target:
   -O                run binaryen's optimiser on the module
   -o OUT            the file to write; it is replaced only once the module is
                     complete (written beside it, then renamed)
+  --bindings DIR    the typed JS API (vm3-spec/bindings.md), written into DIR
+                    (made if missing): NAME.js (import { instantiate }),
+                    NAME.d.ts (a type per struct shape, the functions typed
+                    from the IR), both modules with every function exported
+                    (NAME.wasmgc.wasm, NAME.handle-abi.wasm: WasmGC where the
+                    engine can run it, else the handle ABI on the TypeScript
+                    heap) and the runtime they import (vm3-bindings.js, .d.ts);
+                    runs in Node and in browsers
+  --name NAME       the module's name (default PROG's base name)
 A one-line summary (the size in bytes) goes to stderr. A program with a
 function of more than 1,000 values or blocks is compiled in a worker thread
 with a 256 MiB stack (binaryen recurses on the program's structure,
@@ -36,6 +47,8 @@ error, 2 usage error.
     let target: Target | undefined;
     let optimize = false;
     let out: string | undefined;
+    let bindings: string | undefined;
+    let name: string | undefined;
     const files: string[] = [];
     for (let i = 0; i < args.length; i++) {
       const a = args[i]!;
@@ -50,6 +63,12 @@ error, 2 usage error.
           return usageError(io, this, `unknown target "${t}" (known targets: ${TARGETS.join(", ")})`);
         }
         target = t as Target;
+      } else if (a === "--bindings" || a === "--name") {
+        const v = args[++i];
+        if (v === undefined || v === "") return usageError(io, this, `${a} needs a value`);
+        if (a === "--bindings") bindings = v;
+        else if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(v)) return usageError(io, this, `--name ${v}: a module name is letters, digits, _ . - (a file name)`);
+        else name = v;
       } else if (a === "-O") {
         optimize = true;
       } else if (a === "-o") {
@@ -62,6 +81,14 @@ error, 2 usage error.
       }
     }
     if (files.length !== 1) return usageError(io, this, files.length === 0 ? "missing PROG" : "one PROG expected");
+    if (bindings !== undefined) {
+      if (target !== undefined || out !== undefined) return usageError(io, this, "--bindings writes both targets' modules into DIR: no --target or -o with it");
+      const loaded = readValidProgram(io, files[0]!);
+      if (loaded === undefined) return Exit.ERROR;
+      const { bindingName, writeBindings } = await import("./bindings.ts");
+      return (await writeBindings(io, files[0]!, loaded.program, bindings, name ?? bindingName(files[0]!), optimize)) ? Exit.OK : Exit.ERROR;
+    }
+    if (name !== undefined) return usageError(io, this, "--name goes with --bindings");
     if (target === undefined) return usageError(io, this, `missing --target (known targets: ${TARGETS.join(", ")})`);
     if (out === undefined) return usageError(io, this, "missing -o OUT (the module is binary)");
     const file = files[0]!;

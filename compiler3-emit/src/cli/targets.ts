@@ -16,9 +16,9 @@ export type Target = (typeof TARGETS)[number];
  * target's emit error (which names the function, block and value) or an
  * internal error (a compiler bug or an engine failure), never a stack.
  */
-export async function emitForCli(io: CliIo, file: string, program: Program, optimize: boolean, target: Target = "wasmgc"): Promise<Uint8Array | undefined> {
+export async function emitForCli(io: CliIo, file: string, program: Program, optimize: boolean, target: Target = "wasmgc", exportAll = false): Promise<Uint8Array | undefined> {
   const { compileProgram } = await import("../wasm/compile-thread.ts");
-  const outcome = await compileProgram(program, target, optimize);
+  const outcome = await compileProgram(program, target, optimize, exportAll);
   if (outcome.kind === "ok") return outcome.binary;
   const what = target === "handle-abi" ? "the handle ABI" : "WasmGC";
   io.err(outcome.kind === "emit-error" ? `${file}: cannot compile to ${what}: ${outcome.message}\n` : `${file}: compiling to ${what} failed: internal error: ${outcome.message}\n`);

@@ -35,6 +35,8 @@ export interface HandleAbiOptions {
    * causes: never run a module built without it under AUTO.
    */
   rooting?: boolean;
+  /** Export every function under its IR name, not only those that can be an entry: the module of a bound program (bindings.md §2). */
+  exportAll?: boolean;
 }
 
 /** A program the handle-ABI target cannot compile, or a module binaryen rejects (a compiler bug). */
@@ -140,7 +142,7 @@ export function emitHandleAbiModule(program: Program, options: HandleAbiOptions 
       } catch (e) {
         throw new HandleAbiEmitError((e as Error).message);
       }
-      if (!isEntryShaped(program, i)) return;
+      if (!options.exportAll && !isEntryShaped(program, i)) return;
       if (RESERVED_EXPORTS.has(f.name)) {
         throw new HandleAbiEmitError(`func ${f.name}: the name is reserved for the module's own export (handle-abi.md §10.1)`);
       }

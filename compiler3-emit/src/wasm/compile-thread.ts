@@ -33,6 +33,8 @@ interface CompileRequest {
   program: Program;
   target: CompileTarget;
   optimize: boolean;
+  /** Export every function (a bound program's module, bindings.md §2). */
+  exportAll?: boolean;
 }
 
 /**
@@ -43,17 +45,17 @@ interface CompileRequest {
  * compile thread (compileInThread). VM3_COMPILE_STACK_MB sends every program
  * to the thread, with that stack.
  */
-export function compileProgram(program: Program, target: CompileTarget, optimize: boolean): Promise<CompileOutcome> {
+export function compileProgram(program: Program, target: CompileTarget, optimize: boolean, exportAll = false): Promise<CompileOutcome> {
   const small = program.functions.every((f) => f.values.length <= LARGE_FUNCTION_VALUES && f.blocks.length <= LARGE_FUNCTION_VALUES);
-  return small && process.env.VM3_COMPILE_STACK_MB === undefined ? serve({ program, target, optimize }) : compileInThread(program, target, optimize);
+  return small && process.env.VM3_COMPILE_STACK_MB === undefined ? serve({ program, target, optimize, exportAll }) : compileInThread(program, target, optimize, exportAll);
 }
 
 /** Compiles `program` in a fresh worker thread with a COMPILE_STACK_MB stack. */
-export function compileInThread(program: Program, target: CompileTarget, optimize: boolean): Promise<CompileOutcome> {
+export function compileInThread(program: Program, target: CompileTarget, optimize: boolean, exportAll = false): Promise<CompileOutcome> {
   const env = process.env.VM3_COMPILE_STACK_MB;
   const stackSizeMb = env !== undefined && /^[0-9]+(\.[0-9]+)?$/.test(env) && Number(env) > 0 ? Number(env) : COMPILE_STACK_MB;
   return new Promise((resolve) => {
-    const request: CompileRequest = { program, target, optimize };
+    const request: CompileRequest = { program, target, optimize, exportAll };
     const worker = new Worker(new URL(import.meta.url), { workerData: { [MARK]: request }, resourceLimits: { stackSizeMb } });
     let settled = false;
     const settle = (o: CompileOutcome) => {
@@ -80,7 +82,7 @@ async function serve(request: CompileRequest): Promise<CompileOutcome> {
         ? await import("../handleabi/emit.ts").then((e) => ({ emit: e.emitHandleAbi, EmitError: e.HandleAbiEmitError }))
         : await import("../wasmgc/emit.ts").then((e) => ({ emit: e.emitWasmGc, EmitError: e.EmitError }));
     try {
-      return { kind: "ok", binary: emit(request.program, { optimize: request.optimize }) };
+      return { kind: "ok", binary: emit(request.program, { optimize: request.optimize, exportAll: request.exportAll ?? false }) };
     } catch (e) {
       if (e instanceof EmitError) return { kind: "emit-error", message: e.message };
       throw e;

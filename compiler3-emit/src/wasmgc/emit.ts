@@ -20,6 +20,7 @@ import { OpCode } from "../ir/model.ts";
 import { printText } from "../ir/text-printer.ts";
 import { installDivOps } from "../wasm/arith.ts";
 import { binaryen, newWasmGcModule } from "../wasm/binaryen.ts";
+import { exportAnyReaders } from "./any-parts.ts";
 import { installCellOps } from "./cell-ops.ts";
 import type { EmitContext } from "./context.ts";
 import { FMA_FUNCTION, installFma } from "../wasm/fma.ts";
@@ -40,6 +41,12 @@ import { translateValue } from "./values.ts";
 export interface EmitOptions {
   /** Run binaryen's optimiser (-O2, with inlining of the runtime functions). */
   optimize?: boolean;
+  /**
+   * Export every function under its IR name, not only those that can be an
+   * entry, and the `any` readers (any-parts.ts): the module of a bound
+   * program (bindings.md §2).
+   */
+  exportAll?: boolean;
 }
 
 /** A program the WasmGC target cannot compile, or a module binaryen rejects (a compiler bug). */
@@ -111,8 +118,9 @@ export function emitWasmGcModule(program: Program, options: EmitOptions = {}): b
       } catch (e) {
         throw new EmitError((e as Error).message);
       }
-      if (isEntryShaped(program, i)) m.addFunctionExport(cx.functionName(i), f.name);
+      if (options.exportAll || isEntryShaped(program, i)) m.addFunctionExport(cx.functionName(i), f.name);
     });
+    if (options.exportAll) exportAnyReaders(m, types);
     if (!m.validate()) {
       throw new EmitError(
         `the emitted module for entry ${program.entry} fails binaryen validation (reasons above on stderr): a compiler bug; the IR that caused it:\n${printText(program)}`,

@@ -22,6 +22,7 @@ import { binaryen, i64Const, refEq } from "../wasm/binaryen.ts";
 import type { CellOps } from "./cell-ops.ts";
 import { hostCrossing } from "./host-glue.ts";
 import { ANY_KIND, HOST_BAD_RESULT_IMPORT, HOST_CALL_MODULE } from "./interface.ts";
+import { installAnyParts } from "./any-parts.ts";
 import { gcTypeOf, heapKind, valueType } from "./ir-types.ts";
 import type { RuntimeTypes } from "./runtime-types.ts";
 
@@ -33,9 +34,6 @@ export interface HostCalls {
 }
 
 const BAD_RESULT = `vm3.${HOST_BAD_RESULT_IMPORT}`;
-const ANY_KIND_FN = "vm3.host.any_kind";
-const ANY_INT_FN = "vm3.host.any_int";
-const ANY_F64_FN = "vm3.host.any_f64";
 
 export function installHostCalls(module: binaryen.Module, program: Program, types: RuntimeTypes, cells: CellOps): HostCalls {
   const m = module;
@@ -55,49 +53,6 @@ export function installHostCalls(module: binaryen.Module, program: Program, type
   const anyref = binaryen.anyref;
   const anyResult = binaryen.createType([i32, i64, f64, anyref]);
   const vt = (t: FullType) => valueType(types, t);
-  let anyHelpers = false;
-
-  const installAnyHelpers = (): void => {
-    if (anyHelpers) return;
-    anyHelpers = true;
-    const x = () => m.local.get(0, eq);
-    const is = (t: binaryen.Type) => m.ref.test(x(), t);
-    const field = (t: binaryen.Type, type: binaryen.Type) => m.struct.get(0, m.ref.cast(x(), t), type, false);
-    const c = (k: number) => m.i32.const(k);
-    // kind: null, int (i31 or I64Box), f64, bool, else a reference (heap object or HostBox).
-    m.addFunction(
-      ANY_KIND_FN,
-      eq,
-      i32,
-      [],
-      m.if(
-        m.ref.is_null(x()),
-        c(ANY_KIND.null),
-        m.if(
-          m.i32.or(is(types.i31.ref), is(types.i64Box.ref)),
-          c(ANY_KIND.int),
-          m.if(is(types.f64Box.ref), c(ANY_KIND.f64), m.if(is(types.boolBox.ref), c(ANY_KIND.bool), c(ANY_KIND.ref))),
-        ),
-      ),
-    );
-    m.addFunction(
-      ANY_INT_FN,
-      eq,
-      i64,
-      [],
-      m.if(
-        is(types.i31.ref),
-        m.i64.extend_s(m.i31.get_s(m.ref.cast(x(), types.i31.ref))),
-        m.if(
-          is(types.i64Box.ref),
-          field(types.i64Box.ref, i64),
-          m.if(is(types.boolBox.ref), m.i64.extend_u(field(types.boolBox.ref, i32)), i64Const(m, 0n)),
-        ),
-      ),
-    );
-    m.addFunction(ANY_F64_FN, eq, f64, [], m.if(is(types.f64Box.ref), field(types.f64Box.ref, f64), m.f64.const(0)));
-  };
-
   m.addFunctionImport(BAD_RESULT, "vm3", HOST_BAD_RESULT_IMPORT, i32, binaryen.none);
   const badResult = (i: number): Expr =>
     m.block(null, [m.call(BAD_RESULT, [m.i32.const(i)], binaryen.none), m.unreachable()], binaryen.unreachable);
@@ -111,9 +66,9 @@ export function installHostCalls(module: binaryen.Module, program: Program, type
     h.params.forEach((t, k) => {
       const x = () => m.local.get(k, params[k]!);
       if (hostCrossing(t) === "any") {
-        installAnyHelpers();
+        const any = installAnyParts(m, types);
         importParams.push(i32, i64, f64, eq);
-        importArgs.push(m.call(ANY_KIND_FN, [x()], i32), m.call(ANY_INT_FN, [x()], i64), m.call(ANY_F64_FN, [x()], f64), x());
+        importArgs.push(m.call(any.kind, [x()], i32), m.call(any.int, [x()], i64), m.call(any.f64, [x()], f64), x());
       } else {
         importParams.push(params[k]!);
         importArgs.push(x());

@@ -51,3 +51,17 @@ export const HOST_BAD_RESULT_IMPORT = "host_bad_result";
  * reference, for REF, a reference object (any heap object, a HostBox too).
  */
 export const ANY_KIND = { null: 0, int: 1, f64: 2, bool: 3, ref: 4 } as const;
+
+/**
+ * What a module emitted for the bindings exports beside every function
+ * (bindings.md §2, any-parts.ts): the `any` readers and `ref_kind`.
+ */
+export const BINDING_EXPORTS = {
+  anyKind: "vm3.bind.any_kind",
+  anyInt: "vm3.bind.any_int",
+  anyF64: "vm3.bind.any_f64",
+  refKind: "vm3.bind.ref_kind",
+} as const;
+
+/** `ref_kind`'s answers: the heap type of a reference in an `any`; a struct of shape k is `shape + k`. */
+export const REF_KIND = { other: 0, str: 1, li64: 2, lany: 3, f64arr: 4, map: 5, host: 6, shape: 16 } as const;

@@ -22,7 +22,7 @@ import { FUSED_MADD_EXPORTS, HOST_BAD_RESULT_IMPORT, HOST_CALL_MODULE, HOST_IMPO
 import { Vm3Trap } from "./instantiate.ts";
 
 // The slice of the WebAssembly JS API used here (the project builds without lib "dom").
-interface WasmModule {
+export interface WasmModule {
   readonly __brand: "WebAssembly.Module";
 }
 interface WasmApi {
@@ -81,36 +81,56 @@ export class WasmGcProgram {
     return { kind: "ok", value: resultValue(fn.result, raw, strings) };
   }
 
-  #instantiate(fns: readonly HostFunction[]): { exports: Record<string, unknown>; strings: StringAccess } {
-    let exports: Record<string, unknown> = {};
-    const str = stringAccess(() => exports);
-    const host = (this.#program.hostImports ?? []).length > 0 ? hostImportObject(this.#program, fns, str) : undefined;
-    const imports = {
-      ...(host === undefined ? {} : { [HOST_CALL_MODULE]: host.host }),
-      vm3: {
-        ...(host === undefined ? {} : { [HOST_BAD_RESULT_IMPORT]: host.badResult }),
-        trap(code: number): never {
-          throw new Vm3Trap(code);
-        },
-        [FMA_SLOW_IMPORT.base]: fma,
-        [HOST_IMPORTS.new]: (s: unknown) => new HostSlot(str.text(s)),
-        [HOST_IMPORTS.str]: (h: HostSlot) => {
-          if (h.freed) throw new Vm3Trap(TrapCode.STALE_HANDLE);
-          if (typeof h.value !== "string") throw new Vm3Trap(TrapCode.WRONG_TYPE);
-          return str.make(h.value);
-        },
-        [HOST_IMPORTS.free]: (h: HostSlot) => {
-          if (h.freed) throw new Vm3Trap(TrapCode.STALE_HANDLE);
-          h.freed = true;
-        },
-        [HOST_IMPORTS.live]: (h: HostSlot) => (h.freed ? 0 : 1),
-      },
-    };
-    exports = new wasm.Instance(this.#module, imports).exports;
-    const probe = exports[FUSED_MADD_EXPORTS.probe] as Fn;
-    if (MADD_PROBES.every(([a, b, c]) => Object.is(probe(a, b, c), fma(a, b, c)))) (exports[FUSED_MADD_EXPORTS.enable] as Fn)();
-    return { exports, strings: str };
+  #instantiate(fns: readonly HostFunction[]): WasmGcInstance {
+    return instantiateWasmGcProgram(this.#module, this.#program, fns);
   }
+}
+
+/** One instance of a program's WasmGC module: its exports and its string accessors. */
+export interface WasmGcInstance {
+  readonly exports: Record<string, unknown>;
+  readonly strings: StringAccess;
+}
+
+/** Compiles a WasmGC module (the engine validates it). */
+export function compileWasmGcModule(binary: Uint8Array): WasmModule {
+  return new wasm.Module(binary);
+}
+
+/**
+ * Instantiates `module` (emitted from `program`) with the `vm3` imports and
+ * the program's `host` imports bound to `fns` (in host_imports order), and
+ * switches on the fused madd where the engine's is exact (fused-madd.ts).
+ */
+export function instantiateWasmGcProgram(module: WasmModule, program: Program, fns: readonly HostFunction[]): WasmGcInstance {
+  let exports: Record<string, unknown> = {};
+  const str = stringAccess(() => exports);
+  const host = (program.hostImports ?? []).length > 0 ? hostImportObject(program, fns, str) : undefined;
+  const imports = {
+    ...(host === undefined ? {} : { [HOST_CALL_MODULE]: host.host }),
+    vm3: {
+      ...(host === undefined ? {} : { [HOST_BAD_RESULT_IMPORT]: host.badResult }),
+      trap(code: number): never {
+        throw new Vm3Trap(code);
+      },
+      [FMA_SLOW_IMPORT.base]: fma,
+      [HOST_IMPORTS.new]: (s: unknown) => new HostSlot(str.text(s)),
+      [HOST_IMPORTS.str]: (h: HostSlot) => {
+        if (h.freed) throw new Vm3Trap(TrapCode.STALE_HANDLE);
+        if (typeof h.value !== "string") throw new Vm3Trap(TrapCode.WRONG_TYPE);
+        return str.make(h.value);
+      },
+      [HOST_IMPORTS.free]: (h: HostSlot) => {
+        if (h.freed) throw new Vm3Trap(TrapCode.STALE_HANDLE);
+        h.freed = true;
+      },
+      [HOST_IMPORTS.live]: (h: HostSlot) => (h.freed ? 0 : 1),
+    },
+  };
+  exports = new wasm.Instance(module, imports).exports;
+  const probe = exports[FUSED_MADD_EXPORTS.probe] as Fn;
+  if (MADD_PROBES.every(([a, b, c]) => Object.is(probe(a, b, c), fma(a, b, c)))) (exports[FUSED_MADD_EXPORTS.enable] as Fn)();
+  return { exports, strings: str };
 }
 
 function resultValue(type: number, raw: unknown, strings: StringAccess): ResultValue {
@@ -134,28 +154,26 @@ function resultValue(type: number, raw: unknown, strings: StringAccess): ResultV
  * Anything else is not a program outcome and propagates.
  */
 function trapResult(e: unknown): RunResult {
-  let code: number;
-  let message: string;
-  if (e instanceof Vm3Trap) {
-    code = e.code;
-    message = trapName(code);
-  } else if (e instanceof Trap) {
-    // The host-call glue's traps (host-glue.ts): HOST_ERROR with the host's detail, STALE_HANDLE of an argument.
-    code = e.code;
-    message = e.message;
-  } else if (e instanceof RangeError && /call stack/i.test(e.message)) {
-    code = TrapCode.STACK_OVERFLOW;
-    message = e.message;
-  } else if (isEngineAllocationFailure(e)) {
-    // The engine owns WasmGC memory (ir.md §8.10): its refusal to allocate is
-    // the program running out of memory, whatever limit the engine applies
-    // (wasmgc.md §9: V8 refuses arrays far below 2^31 - 1 elements).
-    code = TrapCode.OUT_OF_MEMORY;
-    message = (e as Error).message;
-  } else {
-    throw e;
-  }
-  return { kind: "trap", code: code as TrapCode, name: trapName(code), function: "", block: -1, value: -1, message };
+  const t = engineTrap(e);
+  if (t === undefined) throw e;
+  return { kind: "trap", code: t.code as TrapCode, name: trapName(t.code), function: "", block: -1, value: -1, message: t.message };
+}
+
+/**
+ * What a throw out of a WasmGC module's code means as a trap: a vm3 trap of
+ * the trap channel, a Trap of the host-call glue (HOST_ERROR with the host's
+ * detail, STALE_HANDLE of an argument), the engine's stack exhaustion
+ * (STACK_OVERFLOW) or its refusal to allocate (OUT_OF_MEMORY: the engine
+ * owns WasmGC memory, ir.md §8.10, whatever limit it applies — V8 refuses
+ * arrays far below 2^31 - 1 elements, wasmgc.md §9); undefined for anything
+ * else, which is not a program outcome.
+ */
+export function engineTrap(e: unknown): { code: number; message: string } | undefined {
+  if (e instanceof Vm3Trap) return { code: e.code, message: trapName(e.code) };
+  if (e instanceof Trap) return { code: e.code, message: e.message };
+  if (e instanceof RangeError && /call stack/i.test(e.message)) return { code: TrapCode.STACK_OVERFLOW, message: e.message };
+  if (isEngineAllocationFailure(e)) return { code: TrapCode.OUT_OF_MEMORY, message: (e as Error).message };
+  return undefined;
 }
 
 /** V8's allocation failures inside Wasm: `RuntimeError: requested new array is too large`, or an out-of-memory RangeError/RuntimeError. */

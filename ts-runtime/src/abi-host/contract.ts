@@ -22,6 +22,10 @@ import { IMPORT_SIGNATURES, type ImportSignature } from "./signatures.ts";
 import { entryWasmResult } from "./entry-signature.ts";
 import { wasm, type WasmModule } from "./wasm-api.ts";
 
+const wasmResults = (type: number): string[] => {
+  const w = hostWasmType({ type, elemType: 0, structId: 0 });
+  return w === undefined ? [] : [w];
+};
 const sameTypes = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((t, i) => t === b[i]);
 const typeText = (t: SectionFuncType) => signatureText(t.params, t.results);
 const specResults = (s: ImportSignature) => (s.result === undefined ? [] : [s.result]);
@@ -58,12 +62,15 @@ export function handleAbiContractErrors(sections: ModuleSections, program?: Entr
     const e = exports.get(fn.name);
     if (e === undefined || e.kind !== "func" || fn.name === "vm3_init") continue; // not exported: not an entry of this module
     const t = sections.functions[e.index]!;
-    const results = entryWasmResult(fn.result);
+    // A bound program's module exports every function (bindings.md §2): with the
+    // parameters' types known, each maps as §10.1's table says; an entry's are i64.
+    const values = fn.values;
+    const results = values === undefined ? entryWasmResult(fn.result) : wasmResults(fn.result);
     if (results === undefined) {
       errors.push(`export ${fn.name}: the IR function's result type ${fn.result} cannot be an entry's (ir.md §8.9), but the module exports it`);
       continue;
     }
-    const params = fn.params.map(() => "i64");
+    const params = fn.params.map((id) => (values === undefined ? "i64" : (hostWasmType({ type: values[id as number]!.type, elemType: 0, structId: 0 }) ?? "i64")));
     if (!sameTypes(t.params, params) || !sameTypes(t.results, results)) {
       errors.push(`export ${fn.name} has type ${typeText(t)}, want ${signatureText(params, results)} (the IR function's, handle-abi.md §10.1)`);
     }

@@ -20,7 +20,13 @@ import { wasm, type WasmModule } from "./wasm-api.ts";
  */
 export interface EntryTypes {
   readonly entry: string;
-  readonly functions: readonly { readonly name: string; readonly params: readonly unknown[]; readonly result: number }[];
+  readonly functions: readonly {
+    readonly name: string;
+    readonly params: readonly unknown[];
+    readonly result: number;
+    /** The function's values (a compiler3-emit Func has them): then each exported function's parameter types are checked too. */
+    readonly values?: readonly { readonly type: number }[];
+  }[];
 }
 
 /** A run's result, with the heap it ran on and its peak live slots. */

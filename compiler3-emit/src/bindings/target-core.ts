@@ -1,0 +1,56 @@
+// What the typed API (bind.ts) needs of a target: calling an exported
+// function, and moving the values whose Wasm form differs between targets —
+// strings, host values, references and `any` — across the boundary
+// (bindings.md §2). wasmgc-core.ts and handle-core.ts are the two.
+
+import type { Heap } from "../../../ts-runtime/src/heap.ts";
+import type { CollectionKind } from "./accessors.ts";
+import type { RefHold } from "./refs.ts";
+
+export type Engine = "wasmgc" | "handle-abi";
+
+/** An `any` as the target reads it, before bind.ts makes a JS value of it. */
+export type AnyView =
+  | { kind: "null" }
+  | { kind: "int"; value: bigint }
+  | { kind: "f64"; value: number }
+  | { kind: "bool"; value: boolean }
+  | { kind: "str"; text: string }
+  | { kind: "host"; value: unknown }
+  | { kind: "coll"; coll: CollectionKind; hold: RefHold }
+  | { kind: "struct"; shape: number; hold: RefHold };
+
+export interface TargetCore {
+  readonly engine: Engine;
+  /** The handle target's heap (live slots, collect); undefined on WasmGC. */
+  readonly heap: Heap | undefined;
+  /** A null reference as the target passes it. */
+  readonly nullRef: unknown;
+  isNull(raw: unknown): boolean;
+  /**
+   * Calls export `name` with Wasm values; a trap is thrown as a Trap, and a
+   * call made while a host function of this instance runs is refused (host.md
+   * §11.2) with a HostReentryError.
+   */
+  call(name: string, args: readonly unknown[]): unknown;
+  /** Lets go of what the arguments of the last call needed (the handle target's pinned temporaries). */
+  endCall(): void;
+  strIn(text: string): unknown;
+  /** A string's text; a freed string is STALE_HANDLE. */
+  strOut(raw: unknown): string;
+  hostIn(value: unknown): unknown;
+  hostOut(raw: unknown): unknown;
+  /** The Wasm reference a hold stands for. */
+  refIn(hold: RefHold): unknown;
+  /** A new hold of a reference a call returned (the handle target pins it). */
+  refOut(raw: unknown): RefHold;
+  /** The hold of a reference object a host function received (host.md §11.3), taken over. */
+  adopt(received: unknown): RefHold;
+  /** A reference object for a host function to return, from a hold. */
+  handOut(hold: RefHold): unknown;
+  /** Reads an `any` a call returned; references get a new hold. */
+  anyView(raw: unknown): AnyView;
+  /** Reads an `any` a host function received (host.md §11.3's form of it). */
+  receivedAnyView(received: unknown): AnyView;
+  release(hold: RefHold): void;
+}
