@@ -67,6 +67,9 @@ describe.each(["wasmgc", "handle-abi"] as const)("bindings on %s", (engine) => {
     expect(m.length(list)).toBe(3n);
     expect(list.next.next.value).toBe(3n);
     expect(list.next.next.next).toBeNull();
+    // One wrapper per object while JS holds it: identity, Map keys and Sets work.
+    expect(list.next).toBe(list.next);
+    expect(new Set([list.next, list.next, list]).size).toBe(2);
     list.next.tag = { js: "object" };
     expect(list.next.tag).toEqual({ js: "object" });
     list.on = true;
@@ -136,11 +139,26 @@ describe.each(["wasmgc", "handle-abi"] as const)("bindings on %s", (engine) => {
     const a = m.cons(1n, null);
     const b = m.cons(2n, null);
     expect(m.visit(a)).toBe(7n);
-    expect(seen.$type).toBe("struct<Node>");
+    expect(seen).toBe(a);
     expect(m.length(seen)).toBe(1n); // the wrapper the host kept works outside the call
     expect(m.pick(null, b).value).toBe(2n);
-    expect(m.pick(a, b).value).toBe(1n);
-    const reenter = instance(engine, { host: { visit: (n: Any) => n.value } });
+    expect(m.pick(a, b)).toBe(a);
+    // Reads, writes and constructors through wrappers are heap operations a host function may make.
+    const reads = instance(engine, {
+      host: {
+        visit(n: Any) {
+          n.value = n.value + 1n;
+          n.items.push(reads.$new.Point(1, 1, "inside"));
+          return n.items.get(0).x === 1 ? n.value : -1n;
+        },
+      },
+    });
+    const c = reads.cons(41n, null);
+    expect(reads.visit(c)).toBe(42n);
+    expect([c.value, c.items.get(0).label]).toEqual([42n, "inside"]);
+    // Calling a program function from a host function re-enters the program: refused.
+    let reenter: Any;
+    reenter = instance(engine, { host: { visit: () => reenter.double(1n) } });
     const t = trapOf(() => reenter.visit(reenter.cons(1n, null)));
     expect(t.code).toBe(TrapCode.HOST_ERROR);
     expect(t.message).toMatch(/must not re-enter .*host\.md §11\.2/);
@@ -158,6 +176,13 @@ describe.each(["wasmgc", "handle-abi"] as const)("bindings on %s", (engine) => {
     expect(() => a.value).toThrow(/the struct<Node> was released/);
     expect(() => m.length(a)).toThrow(/length: argument 0 \(v0\): the struct<Node> was released/);
     a.$release(); // a second release does nothing
+    const inner = m.cons(5n, null);
+    const outer = m.cons(6n, inner);
+    inner.$release();
+    // The object lives on (outer holds it); reading it again gives a new wrapper.
+    const again = outer.next;
+    expect(again).not.toBe(inner);
+    expect([again.$released, again.value]).toEqual([false, 5n]);
     const target = engine === "wasmgc" ? { engine, module: compileWasmGcModule(modules.wasmgc) } : { engine, module: compileHandleModule(modules.handleAbi, bound) };
     expect(() => bind(bound, target as Any, { host: { visit: () => 0n } })).toThrow(HostLinkError);
   });

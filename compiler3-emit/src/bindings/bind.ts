@@ -24,6 +24,7 @@ import { HandleCore } from "./handle-core.ts";
 import { holdOf, ListRef, MapRef, ownerOf, type RefHold, type RefOwner, structClass, type StructRef, Vm3Ref } from "./refs.ts";
 import type { AnyView, Engine, TargetCore } from "./target-core.ts";
 import { WasmGcCore } from "./wasmgc-core.ts";
+import { WrapperCache } from "./wrapper-cache.ts";
 
 export type { Engine } from "./target-core.ts";
 
@@ -112,6 +113,7 @@ class Binding implements RefOwner {
   readonly #classes: (new (owner: RefOwner, hold: RefHold) => StructRef)[];
   /** The host import running now, if any: a call then is a re-entry (host.md §11.2). */
   #inside: string | undefined;
+  readonly #cache = new WrapperCache();
   readonly names = { get: accessorName.get, set: accessorName.set, collection: accessorName.collection };
 
   constructor(program: Program, target: CompiledTarget, options: BindOptions) {
@@ -138,19 +140,22 @@ class Binding implements RefOwner {
   invoke(name: string, args: readonly unknown[]): unknown {
     const sig = this.#sigs.get(name);
     if (sig === undefined) throw new TypeError(`the program has no function ${name}`);
-    if (this.#inside !== undefined) throw new HostReentryError(`calling ${name}`, this.#inside);
+    // host.md §11.2: a host function must not re-enter the program; its reads and writes through wrappers are heap operations.
+    const accessor = name.startsWith(BINDING_PREFIX);
+    if (this.#inside !== undefined && !accessor) throw new HostReentryError(`calling ${name}`, this.#inside);
     const where = (k: number) => `${sig.display}: argument ${k} (${sig.names[k]})`;
     if (args.length !== sig.params.length) throw new TypeError(`${sig.display} takes ${sig.params.length} argument(s), got ${args.length}`);
     let raw: unknown;
+    const mark = this.core.tempMark();
     try {
       const wasmArgs = sig.params.map((t, k) => this.#in(t, args[k], where(k)));
-      raw = this.core.call(name, wasmArgs);
+      raw = this.#inside === undefined ? this.core.call(name, wasmArgs) : this.core.callAccessor(name, wasmArgs);
     } catch (e) {
       // A WasmGC trap names the export called; name it as the user called it.
       if (e instanceof Trap && e.op === name && sig.display !== name) throw new Trap(e.code, sig.display, e.detail);
       throw e;
     } finally {
-      this.core.endCall();
+      this.core.endCall(mark);
     }
     return this.#out(sig.result, raw);
   }
@@ -199,16 +204,21 @@ class Binding implements RefOwner {
       case "bigint":
         // box.i64's check (ir.md §8.5 op 62), made here so both targets say where.
         if (v < INT48_MIN || v >= INT48_END) throw new Trap(TrapCode.INT_OVERFLOW, where, `${v} does not fit a boxed i64 (48 bits)`);
-        return this.core.call(accessorName.box("i64"), [v]);
+        return this.#box("i64", v);
       case "number":
-        return this.core.call(accessorName.box("f64"), [v]);
+        return this.#box("f64", v);
       case "boolean":
-        return this.core.call(accessorName.box("bool"), [v ? 1 : 0]);
+        return this.#box("bool", v ? 1 : 0);
       case "string":
         return this.core.strIn(v);
     }
     if (v instanceof Vm3Ref) return this.core.refIn(this.#own(v, where));
-    return this.core.call(accessorName.box("host"), [this.core.hostIn(v)]);
+    return this.#box("host", this.core.hostIn(v));
+  }
+
+  #box(what: "i64" | "f64" | "bool" | "host", v: unknown): unknown {
+    const name = accessorName.box(what);
+    return this.#inside === undefined ? this.core.call(name, [v]) : this.core.callAccessor(name, [v]);
   }
 
   #out(t: Crossing, raw: unknown): unknown {
@@ -228,12 +238,25 @@ class Binding implements RefOwner {
         return this.#view(this.core.anyView(raw));
     }
     if (this.core.isNull(raw)) return null;
-    return this.#wrap(t, this.core.refOut(raw));
+    return this.#wrap(t, raw, undefined);
   }
 
-  #wrap(t: { coll: CollectionKind } | { struct: number }, hold: RefHold): Vm3Ref {
-    if ("struct" in t) return new this.#classes[t.struct]!(this, hold);
-    return t.coll === "map" ? new MapRef(this, hold) : new ListRef(this, hold, t.coll);
+  /**
+   * The wrapper of the object `raw` names: the one JS holds already, or a
+   * new one holding `received` (a reference object a host function was
+   * given, taken over) or a new hold of `raw`.
+   */
+  #wrap(t: { coll: CollectionKind } | { struct: number }, raw: unknown, received: unknown): Vm3Ref {
+    const key = this.core.identity(raw);
+    const cached = this.#cache.get(key);
+    if (cached !== undefined) {
+      if (received !== undefined) this.core.drop(received);
+      return cached;
+    }
+    const hold = received === undefined ? this.core.refOut(raw) : this.core.adopt(received);
+    const w = "struct" in t ? new this.#classes[t.struct]!(this, hold) : t.coll === "map" ? new MapRef(this, hold) : new ListRef(this, hold, t.coll);
+    this.#cache.set(key, w);
+    return w;
   }
 
   #view(v: AnyView): unknown {
@@ -249,9 +272,9 @@ class Binding implements RefOwner {
       case "host":
         return v.value;
       case "coll":
-        return this.#wrap({ coll: v.coll }, v.hold);
+        return this.#wrap({ coll: v.coll }, v.raw, v.received);
       case "struct":
-        return this.#wrap({ struct: v.shape }, v.hold);
+        return this.#wrap({ struct: v.shape }, v.raw, v.received);
     }
   }
 
@@ -262,7 +285,7 @@ class Binding implements RefOwner {
         const t = params[k]!;
         if (t === "any") return this.#view(this.core.receivedAnyView(x));
         if (typeof t === "string" || x === null) return x;
-        return this.#wrap(t, this.core.adopt(x));
+        return this.#wrap(t, this.core.rawOf(x), x);
       });
       let out: unknown;
       this.#inside = name;

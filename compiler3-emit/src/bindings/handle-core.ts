@@ -47,17 +47,29 @@ export class HandleCore implements TargetCore {
   }
 
   call(name: string, args: readonly unknown[]): unknown {
+    return this.#engineTrap(name, () => this.#instance.call(name, args));
+  }
+
+  callAccessor(name: string, args: readonly unknown[]): unknown {
+    return this.#engineTrap(name, () => this.#instance.callNested(name, args));
+  }
+
+  #engineTrap(name: string, f: () => unknown): unknown {
     try {
-      return this.#instance.call(name, args);
+      return f();
     } catch (e) {
       if (e instanceof RangeError && /call stack/i.test(e.message)) throw new Trap(TrapCode.STACK_OVERFLOW, name, e.message);
       throw e;
     }
   }
 
-  endCall(): void {
-    // The call has returned and its frames are closed: nothing of the guest holds the temporaries now.
-    for (const c of this.#temps.splice(0)) this.heap.unpin(c);
+  tempMark(): number {
+    return this.#temps.length;
+  }
+
+  endCall(mark: number): void {
+    // The call has returned and its frames are closed: nothing of the guest holds its temporaries now.
+    for (const c of this.#temps.splice(mark)) this.heap.unpin(c);
   }
 
   #temp(c: Cell): Cell {
@@ -94,6 +106,18 @@ export class HandleCore implements TargetCore {
     return { raw: received as HandleRef };
   }
 
+  drop(received: unknown): void {
+    (received as HandleRef).release();
+  }
+
+  rawOf(received: unknown): unknown {
+    return (received as HandleRef).cell;
+  }
+
+  identity(raw: unknown): unknown {
+    return cellArg(raw as bigint);
+  }
+
   handOut(hold: RefHold): unknown {
     return hold.raw;
   }
@@ -117,15 +141,15 @@ export class HandleCore implements TargetCore {
           case Arena.HOST:
             return { kind: "host", value: this.heap.hostGet(c) };
           case Arena.STRUCT:
-            return { kind: "struct", shape: this.heap.structShape(c), hold: this.refOut(c) };
+            return { kind: "struct", shape: this.heap.structShape(c), raw: c };
           case Arena.I64_ARR:
-            return { kind: "coll", coll: "li64", hold: this.refOut(c) };
+            return { kind: "coll", coll: "li64", raw: c };
           case Arena.LIST:
-            return { kind: "coll", coll: "lany", hold: this.refOut(c) };
+            return { kind: "coll", coll: "lany", raw: c };
           case Arena.F64_ARR:
-            return { kind: "coll", coll: "f64arr", hold: this.refOut(c) };
+            return { kind: "coll", coll: "f64arr", raw: c };
           case Arena.MAP:
-            return { kind: "coll", coll: "map", hold: this.refOut(c) };
+            return { kind: "coll", coll: "map", raw: c };
         }
     }
     throw new Trap(TrapCode.WRONG_TYPE, "bindings", `an any holding a handle of arena ${(v as { arena: number }).arena}, which no IR type has`);
@@ -135,10 +159,7 @@ export class HandleCore implements TargetCore {
     if (!(received instanceof HandleRef)) return scalarView(received);
     // host.md §11.3 gave a HandleRef for every handle; a string's or host value's is read and let go.
     const view = this.anyView(received.cell);
-    if (view.kind === "coll" || view.kind === "struct") {
-      this.release(view.hold);
-      return { ...view, hold: { raw: received } };
-    }
+    if (view.kind === "coll" || view.kind === "struct") return { ...view, received };
     received.release();
     return view;
   }

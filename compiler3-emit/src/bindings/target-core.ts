@@ -17,8 +17,9 @@ export type AnyView =
   | { kind: "bool"; value: boolean }
   | { kind: "str"; text: string }
   | { kind: "host"; value: unknown }
-  | { kind: "coll"; coll: CollectionKind; hold: RefHold }
-  | { kind: "struct"; shape: number; hold: RefHold };
+  /** A reference: `raw` is the Wasm value (refOut makes its hold), or `received` the reference object a host function was given. */
+  | { kind: "coll"; coll: CollectionKind; raw: unknown; received?: unknown }
+  | { kind: "struct"; shape: number; raw: unknown; received?: unknown };
 
 export interface TargetCore {
   readonly engine: Engine;
@@ -33,8 +34,16 @@ export interface TargetCore {
    * §11.2) with a HostReentryError.
    */
   call(name: string, args: readonly unknown[]): unknown;
-  /** Lets go of what the arguments of the last call needed (the handle target's pinned temporaries). */
-  endCall(): void;
+  /**
+   * Calls accessor `name` (accessors.ts) while a host function of this
+   * instance runs: an accessor is a heap operation, which a host function
+   * may make (bindings.md §3), not a re-entry of the program.
+   */
+  callAccessor(name: string, args: readonly unknown[]): unknown;
+  /** Where the temporaries of the call about to be made start. */
+  tempMark(): number;
+  /** Lets go of what the arguments of the calls since `mark` needed (the handle target's pinned temporaries). */
+  endCall(mark: number): void;
   strIn(text: string): unknown;
   /** A string's text; a freed string is STALE_HANDLE. */
   strOut(raw: unknown): string;
@@ -46,9 +55,15 @@ export interface TargetCore {
   refOut(raw: unknown): RefHold;
   /** The hold of a reference object a host function received (host.md §11.3), taken over. */
   adopt(received: unknown): RefHold;
+  /** Lets go of a received reference object that is not taken over (its object has a wrapper already). */
+  drop(received: unknown): void;
+  /** The Wasm reference a received reference object stands for. */
+  rawOf(received: unknown): unknown;
+  /** What identifies the object a Wasm reference names, for the wrapper cache: the reference itself, or the Cell. */
+  identity(raw: unknown): unknown;
   /** A reference object for a host function to return, from a hold. */
   handOut(hold: RefHold): unknown;
-  /** Reads an `any` a call returned; references get a new hold. */
+  /** Reads an `any` a call returned. */
   anyView(raw: unknown): AnyView;
   /** Reads an `any` a host function received (host.md §11.3's form of it). */
   receivedAnyView(received: unknown): AnyView;

@@ -57,6 +57,14 @@ export class WasmGcCore implements TargetCore {
     }
   }
 
+  callAccessor(name: string, args: readonly unknown[]): unknown {
+    return this.call(name, args);
+  }
+
+  tempMark(): number {
+    return 0;
+  }
+
   endCall(): void {}
 
   strIn(text: string): unknown {
@@ -90,6 +98,16 @@ export class WasmGcCore implements TargetCore {
     return { raw: received };
   }
 
+  drop(): void {}
+
+  rawOf(received: unknown): unknown {
+    return received;
+  }
+
+  identity(raw: unknown): unknown {
+    return raw;
+  }
+
   handOut(hold: RefHold): unknown {
     return hold.raw;
   }
@@ -112,10 +130,11 @@ export class WasmGcCore implements TargetCore {
   #refView(raw: unknown): AnyView {
     const k = this.#fn(BINDING_EXPORTS.refKind)(raw) as number;
     if (k === REF_KIND.str) return { kind: "str", text: this.strOut(raw) };
-    if (k === REF_KIND.host) return { kind: "host", value: this.hostOut(this.call(accessorName.unboxHost, [raw])) };
-    if (k >= REF_KIND.shape) return { kind: "struct", shape: k - REF_KIND.shape, hold: { raw } };
+    // Pure, and maybe inside a host call (a received any): an accessor call.
+    if (k === REF_KIND.host) return { kind: "host", value: this.hostOut(this.callAccessor(accessorName.unboxHost, [raw])) };
+    if (k >= REF_KIND.shape) return { kind: "struct", shape: k - REF_KIND.shape, raw };
     const coll = COLLECTIONS[k as keyof typeof COLLECTIONS];
-    if (coll !== undefined) return { kind: "coll", coll, hold: { raw } };
+    if (coll !== undefined) return { kind: "coll", coll, raw };
     throw new Trap(TrapCode.WRONG_TYPE, "bindings", "an any holding a reference of no IR type");
   }
 

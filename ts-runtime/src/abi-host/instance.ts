@@ -55,6 +55,25 @@ export class HandleAbiInstance {
   }
 
   /**
+   * Calls export `name` while a host function of this instance runs: for
+   * the typed API's accessors (compiler3-emit/src/bindings/accessors.ts),
+   * leaf functions that only make heap operations, which a host function
+   * may make (host.md §11.2 refuses re-entering the program, not the heap).
+   * Their frames nest above the suspended guest's, as a call's would.
+   */
+  callNested(name: string, args: readonly unknown[]): unknown {
+    const inside = this.#host.inside;
+    this.#host.inside = undefined;
+    try {
+      const f = this.exports[name];
+      if (typeof f !== "function") throw new HandleAbiError(`the module exports no function ${name}`);
+      return (f as Fn)(...args);
+    } finally {
+      this.#host.inside = inside;
+    }
+  }
+
+  /**
    * Calls entry `name` (one i64 per parameter) and reads its result as the
    * IR type `resultType` (a `Type` of compiler3-emit/src/ir/model.ts; the
    * Wasm signature cannot tell a str from an i64). A Trap, or the engine's
