@@ -210,6 +210,11 @@ describe("bindings on the handle target hold pins", () => {
     heap.collect();
     expect(heap.liveSlots()).toBe(base + 2);
     held.$release();
+    // A trap leaves no frame open behind it: what the trapped call rooted is freed.
+    expect(trapOf(() => m.boom(5n)).code).toBe(TrapCode.OUT_OF_BOUNDS);
+    heap.collect();
+    expect(heap.liveSlots()).toBe(base);
+    expect(m.boom(0n)).toBe(1n);
   });
 
   test("a program that uses a reserved name, or a struct named as the module's own types, cannot be bound", () => {

@@ -9,7 +9,7 @@ import type { FullType, Program } from "../ir/model.ts";
 import { Type, importResultType, resultType } from "../ir/model.ts";
 import { BINDING_PREFIX, bindingPlan, type CollectionKind, collectionKind } from "./accessors.ts";
 
-const COLL_TS: Record<CollectionKind, string> = { li64: "$vm3.ListRef<bigint>", lany: "$vm3.ListRef<unknown>", f64arr: "$vm3.ListRef<number>", map: "$vm3.MapRef" };
+const COLL_TS: Record<CollectionKind, string> = { li64: "$vm3.ListRef<bigint, bigint | number>", lany: "$vm3.ListRef<unknown>", f64arr: "$vm3.ListRef<number>", map: "$vm3.MapRef" };
 
 /** The names the generated module declares itself; a struct shape cannot have one. */
 export const DTS_NAMES = ["Host", "Exports", "instantiate"] as const;

@@ -55,9 +55,15 @@ export class HandleCore implements TargetCore {
   }
 
   #engineTrap(name: string, f: () => unknown): unknown {
+    // The frames open now (a zero-slot frame's mark is one more).
+    const heap = this.heap;
+    const base = heap.frameEnter(0) - 1;
+    heap.frameExit(base + 1);
     try {
       return f();
     } catch (e) {
+      // A trap leaves the guest's frames open (handle-abi.md §10.4); the instance lives on, so close them, or what they root would stay alive.
+      for (let m = heap.frameEnter(0); m > base; m--) heap.frameExit(m);
       if (e instanceof RangeError && /call stack/i.test(e.message)) throw new Trap(TrapCode.STACK_OVERFLOW, name, e.message);
       throw e;
     }

@@ -97,7 +97,7 @@ export function structClass(s: number, name: string, fields: readonly string[]):
 }
 
 /** A `list<i64>`, `list<any>` or `f64arr`: length, get, set, push, iteration. */
-export class ListRef<T> extends Vm3Ref implements Iterable<T> {
+export class ListRef<T, In = T> extends Vm3Ref implements Iterable<T> {
   readonly #kind: CollectionKind;
   constructor(owner: RefOwner, hold: RefHold, kind: CollectionKind) {
     super(owner, hold, kind === "li64" ? "list<i64>" : kind === "lany" ? "list<any>" : "f64arr");
@@ -112,10 +112,10 @@ export class ListRef<T> extends Vm3Ref implements Iterable<T> {
   get(i: number | bigint): T {
     return this.#call("get", [i]) as T;
   }
-  set(i: number | bigint, v: T): void {
+  set(i: number | bigint, v: In): void {
     this.#call("set", [i, v]);
   }
-  push(v: T): void {
+  push(v: In): void {
     this.#call("push", [v]);
   }
   *[Symbol.iterator](): Iterator<T> {

@@ -63,11 +63,12 @@ export declare class Vm3Ref implements Disposable {
 
 export declare class StructRef extends Vm3Ref {}
 
-export declare class ListRef<T> extends Vm3Ref implements Iterable<T> {
+/** A list; `In` is what `set` and `push` accept (a list<i64> takes safe-integer numbers too). */
+export declare class ListRef<T, In = T> extends Vm3Ref implements Iterable<T> {
   get length(): number;
   get(i: number | bigint): T;
-  set(i: number | bigint, v: T): void;
-  push(v: T): void;
+  set(i: number | bigint, v: In): void;
+  push(v: In): void;
   [Symbol.iterator](): Iterator<T>;
   toArray(): T[];
 }
