@@ -1,6 +1,10 @@
 package vm3
 
-import "github.com/vm3-bridge/vm3/go-host/vm3pb"
+import (
+	"weak"
+
+	"github.com/vm3-bridge/vm3/go-host/vm3pb"
+)
 
 // Slot states (arenas.md §2.2), kept with the generation in one uint16 per
 // slot: bits 0..11 the generation, bits 12..14 the state. The handle check
@@ -74,6 +78,24 @@ type arena struct {
 	quarantine []uint32
 	live       uint64
 	pinned     uint64
+
+	// Wrapper-owned weak host edges (collection.md §4.7, wrapperedges.go):
+	// all empty and zero on a heap that never had a Ref in the weak design.
+	// The slices are shorter than meta until they are needed; a slot at or
+	// past their length has none of it.
+	//
+	// wraps[s] is how many of slot s's pins are Refs'; wrapped counts the
+	// slots whose wraps is above zero; anchors[s] is their shared anchor,
+	// held weakly (the Refs hold it).
+	wraps   []uint32
+	anchors []weak.Pointer[anchor]
+	wrapped uint64
+	// region[s] is the region slot s is in, or 0; demoted counts the
+	// slots in one, so the barrier costs one load while it is zero.
+	region  []uint32
+	demoted uint64
+	// weakHosts counts the Host slots whose payload is a weakHost.
+	weakHosts uint64
 }
 
 func newArena(number vm3pb.Arena, kind payloadKind) arena {
@@ -170,6 +192,9 @@ func (a *arena) bytes(s uint32) uint64 {
 
 // release frees alive slot s (arenas.md §2.5) and returns its accounted size.
 func (a *arena) release(s uint32, stub bool) uint64 {
+	if a.wrapped|a.demoted|a.weakHosts != 0 {
+		a.dropEdges(s)
+	}
 	size := a.bytes(s)
 	switch {
 	case a.seq:

@@ -85,3 +85,19 @@ func BenchmarkCollect1M(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFrameRoot: frame_root of a live handle, the guest's most common
+// rooting operation (its barrier, collection.md §4.7, is one load on a heap
+// without Refs).
+func BenchmarkFrameRoot(b *testing.B) {
+	h := NewHeap(Config{})
+	l, _ := h.ListNew(0)
+	m, _ := h.FrameEnter(4)
+	i := int64(0)
+	for b.Loop() {
+		if err := h.FrameRoot(m, i&3, l); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}

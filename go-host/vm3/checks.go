@@ -30,6 +30,11 @@ func (h *Heap) anyHandle(op string, c Cell) (*arena, uint32, error) {
 	if i := arenaIndex[c.arena()]; i >= 0 {
 		a := &h.arenas[i]
 		if s, ok := a.liveSlot(c); ok {
+			// The barrier (collection.md §4.7): pin, unpin, free and a new
+			// Ref given a handle in a region promote it first.
+			if a.demoted != 0 {
+				h.promote(a, s, siteAnyHandle)
+			}
 			return a, s, nil
 		}
 	}
@@ -52,7 +57,9 @@ func (h *Heap) handleShape(op string, c Cell) error {
 }
 
 // value is operations.md §3.1's value(c): c is valid and, if a heap handle,
-// names a live slot (storing a stale handle is refused at once).
+// names a live slot (storing a stale handle is refused at once). Every store
+// and scope_root checks its value here, so this is also their barrier
+// (collection.md §4.7): a live handle in a region promotes it.
 func (h *Heap) value(op string, c Cell) error {
 	if c.tag() != tagHandle {
 		if why := c.invalid(); why != "" {
@@ -60,13 +67,20 @@ func (h *Heap) value(op string, c Cell) error {
 		}
 		return nil
 	}
-	if !h.isLive(c) {
-		if why := c.invalid(); why != "" {
-			return trapf(vm3pb.TrapCode_BAD_CELL, op, "%v: %s", c, why)
+	if i := arenaIndex[c.arena()]; i >= 0 {
+		a := &h.arenas[i]
+		if s, ok := a.liveSlot(c); ok {
+			if a.demoted != 0 {
+				h.promote(a, s, siteValue)
+			}
+			return nil
 		}
-		if c.arena() != arenaSmallInt {
-			return staleTrap(op, c)
-		}
+	}
+	if why := c.invalid(); why != "" {
+		return trapf(vm3pb.TrapCode_BAD_CELL, op, "%v: %s", c, why)
+	}
+	if c.arena() != arenaSmallInt {
+		return staleTrap(op, c)
 	}
 	return nil
 }

@@ -25,6 +25,7 @@ func (h *Heap) collect(extra []Cell) uint64 {
 		}
 	}
 	h.mark(extra)
+	h.formRegions()
 	for i := range h.arenas {
 		h.arenas[i].releaseQuarantine()
 	}
@@ -37,7 +38,10 @@ func (h *Heap) collect(extra []Cell) uint64 {
 
 // mark is step 1: the roots (scope roots, frame slots, extra, pins), then the work list until it is empty. Work
 // items are arena index << 32 | slot; a slot enters the list once, when it
-// is marked, so marking a million-list chain needs no recursion.
+// is marked, so marking a million-list chain needs no recursion. In the
+// weak design a Ref's pin is not a root of this first mark: what only Refs
+// reach is marked after it, region by region (collection.md §4.7,
+// formRegions), so it stays alive just the same.
 func (h *Heap) mark(extra []Cell) {
 	for _, c := range h.roots {
 		h.visit(c)
@@ -53,8 +57,17 @@ func (h *Heap) mark(extra []Cell) {
 		if a.pinned == 0 {
 			continue
 		}
+		if a.wrapped == 0 {
+			for s, n := range a.pins {
+				if n != 0 && a.meta[s]&stateMask == stateAlive {
+					h.markSlot(i, uint32(s))
+				}
+			}
+			continue
+		}
+		// A slot pinned more times than it has Refs is an ordinary root.
 		for s, n := range a.pins {
-			if n != 0 && a.meta[s]&stateMask == stateAlive {
+			if n != 0 && a.meta[s]&stateMask == stateAlive && (s >= len(a.wraps) || n > a.wraps[s]) {
 				h.markSlot(i, uint32(s))
 			}
 		}

@@ -17,6 +17,38 @@ type Config struct {
 	// AUTO's minimum allocations between collections; 0 means 1024
 	// (collection.md §4.5).
 	AutoMinThreshold uint64
+	// HostEdges is how a Ref's pin holds what it reaches (collection.md
+	// §4.7): HostEdgesWeak, the default, or HostEdgesStrong. Not a field of
+	// heap.proto's HeapConfig: it changes no operation's result, only
+	// whether Go's collector can free a cycle through a Ref (an embedder's
+	// choice, like TypeScript's HeapConfig.hostEdges), so ConfigFromProto
+	// leaves it at the default.
+	HostEdges HostEdges
+}
+
+// HostEdges selects the design of a Ref's pin (collection.md §4.7).
+type HostEdges uint8
+
+const (
+	// HostEdgesWeak (the zero value, the default): wrapper-owned weak host
+	// edges. A collection finds what only Refs reach; the Host slots there
+	// keep their values through weak pointers, the Refs hold the values,
+	// and any operation that could root such a slot another way promotes
+	// it back first (wrapperedges.go). A cycle Ref → object → Host slot →
+	// Go value → Ref (Igalia's m1) is then Go's to collect. Any value
+	// other than HostEdgesStrong means this.
+	HostEdgesWeak HostEdges = iota
+	// HostEdgesStrong: a Ref's pin is a plain root, the baseline design,
+	// which never collects m1.
+	HostEdgesStrong
+)
+
+// String is "weak" or "strong".
+func (e HostEdges) String() string {
+	if e == HostEdgesStrong {
+		return "strong"
+	}
+	return "weak"
 }
 
 // ConfigFromProto converts a HeapConfig message; nil is the default config.
@@ -51,6 +83,8 @@ type limits struct {
 	autoMin  uint64
 	stub     bool
 	auto     bool
+	// weakEdges: Config.HostEdges is not HostEdgesStrong.
+	weakEdges bool
 }
 
 func (c Config) resolve() limits {
@@ -71,5 +105,6 @@ func (c Config) resolve() limits {
 	}
 	l.stub = l.variant == vm3pb.Variant_STUB
 	l.auto = l.variant == vm3pb.Variant_AUTO
+	l.weakEdges = c.HostEdges != HostEdgesStrong
 	return l
 }

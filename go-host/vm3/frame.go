@@ -69,6 +69,11 @@ func (h *Heap) FrameRoot(mark, slot int64, c Cell) error {
 	if why := c.invalid(); why != "" {
 		return trapf(vm3pb.TrapCode_BAD_CELL, "frame_root", "%v: %s", c, why)
 	}
+	// A frame slot is a root: a live handle into a region promotes it
+	// (collection.md §4.7). A heap that never had a Ref skips it at one load.
+	if h.edges != nil && c.tag() == tagHandle {
+		h.frameBarrier(c)
+	}
 	h.frameSlots[base+int(i)] = c
 	return nil
 }

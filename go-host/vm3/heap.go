@@ -73,6 +73,11 @@ type Heap struct {
 
 	// refs queues the unpins of Refs that Go dropped unreleased (ref.go).
 	refs *refQueue
+
+	// edges is the state of the wrapper-owned weak host edges
+	// (collection.md §4.7, wrapperedges.go), made by the first Ref of a
+	// heap whose Config.HostEdges is HostEdgesWeak; nil until then.
+	edges *wrapperEdges
 }
 
 // NewHeap makes an empty heap.
@@ -163,7 +168,18 @@ func (h *Heap) HostGet(c Cell) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return a.hosts[s], nil
+	v := a.hosts[s]
+	if w, ok := v.(weakHost); ok {
+		// Demoted (collection.md §4.7): its Refs' holder keeps it. Gone
+		// only when no live Ref and no root reached the slot as Go's
+		// collector ran; the slot then waits for the next collection.
+		box := w.p.Value()
+		if box == nil {
+			return nil, trapf(vm3pb.TrapCode_STALE_HANDLE, "host_get", "%v: the host value was collected: no root and no live Ref reached its slot", c)
+		}
+		return box.v, nil
+	}
+	return v, nil
 }
 
 // Free frees any heap slot (operations.md §3.2 free): its generation bumps,

@@ -3,6 +3,7 @@ package vm3
 import (
 	"errors"
 	"fmt"
+	"weak"
 
 	"github.com/vm3-bridge/vm3/go-host/vm3pb"
 )
@@ -129,7 +130,58 @@ func (h *Heap) checkArena(a *arena) (uint64, error) {
 	if live != a.live || pinned != a.pinned {
 		return 0, fmt.Errorf("counts live %d pinned %d, slots say live %d pinned %d", a.live, a.pinned, live, pinned)
 	}
-	return bytes, nil
+	return bytes, h.checkEdges(a)
+}
+
+// checkEdges checks an arena's state of the weak host edges (collection.md
+// §4.7): Refs, region labels and weak payloads only on alive slots, their
+// counts matching, labels naming regions of the last collection, none of
+// it in the strong design.
+func (h *Heap) checkEdges(a *arena) error {
+	n := len(a.meta)
+	if len(a.wraps) > n || len(a.anchors) != len(a.wraps) || len(a.region) > n {
+		return fmt.Errorf("edge arrays of lengths %d, %d, %d for %d slots", len(a.wraps), len(a.anchors), len(a.region), n)
+	}
+	if !h.lim.weakEdges && (len(a.wraps) != 0 || len(a.region) != 0 || a.weakHosts != 0) {
+		return errors.New("Refs, regions or weak payloads in the strong design")
+	}
+	var wrapped, demoted, weakHosts uint64
+	for s, w := range a.wraps {
+		if w != 0 {
+			wrapped++
+			if a.meta[s]&stateMask != stateAlive {
+				return fmt.Errorf("slot %d is not alive but has %d Refs", s, w)
+			}
+		} else if a.anchors[s] != (weak.Pointer[anchor]{}) {
+			return fmt.Errorf("slot %d has no Refs but an anchor", s)
+		}
+	}
+	for s, l := range a.region {
+		if l == 0 {
+			continue
+		}
+		demoted++
+		if a.meta[s]&stateMask != stateAlive {
+			return fmt.Errorf("slot %d is not alive but in region %d", s, l)
+		}
+		if h.edges == nil || l > h.edges.regions {
+			return fmt.Errorf("slot %d is in region %d, which the last collection did not form", s, l)
+		}
+	}
+	if a.kind == kindHost {
+		for s, v := range a.hosts {
+			if _, ok := v.(weakHost); ok {
+				weakHosts++
+				if a.meta[s]&stateMask != stateAlive {
+					return fmt.Errorf("slot %d is not alive but holds a weak payload", s)
+				}
+			}
+		}
+	}
+	if wrapped != a.wrapped || demoted != a.demoted || weakHosts != a.weakHosts {
+		return fmt.Errorf("counts wrapped %d demoted %d weak %d, slots say %d, %d, %d", a.wrapped, a.demoted, a.weakHosts, wrapped, demoted, weakHosts)
+	}
+	return nil
 }
 
 // checkPayload checks an alive slot's payload against its length and its

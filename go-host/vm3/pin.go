@@ -33,9 +33,14 @@ func (h *Heap) Unpin(c Cell) error {
 	if a.pins[s] == 0 {
 		return trapf(vm3pb.TrapCode_NOT_PINNED, "unpin", "%v is not pinned", c)
 	}
+	a.unpinSlot(s)
+	return nil
+}
+
+// unpinSlot takes one from slot s's pin count, which is above zero.
+func (a *arena) unpinSlot(s uint32) {
 	a.pins[s]--
 	if a.pins[s] == 0 {
 		a.pinned--
 	}
-	return nil
 }

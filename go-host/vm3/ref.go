@@ -20,6 +20,16 @@ import (
 // goroutine, and a Heap is not safe for concurrent use, so the cleanup never
 // touches the heap itself).
 //
+// In the weak design (Config.HostEdges, the default) a Ref's pin is not a
+// plain root (collection.md §4.7, wrapperedges.go): the host values that
+// only Refs reach are held by those Refs, through the anchor each Ref
+// keeps, and only weakly by the heap, so a cycle Ref → object → Host slot →
+// Go value → Ref is garbage to Go's collector once nothing else holds it.
+// runtime.AddCleanup (unlike SetFinalizer) runs for an object in such a
+// cycle; it guarantees nothing about when (a cleanup may run long after the
+// collection that found the Ref unreachable, or never if the program exits
+// first), and it runs on another goroutine, hence the queue.
+//
 // A Ref is valid only with the heap that made it. Releasing twice is a
 // no-op, and so is releasing a Ref whose slot was freed meanwhile (free
 // drops pins, operations.md §3.2): the Ref knows its slot only by its Cell,
@@ -32,15 +42,21 @@ type Ref struct {
 	cell     Cell
 	released atomic.Bool
 	cleanup  runtime.Cleanup
+	// anchor is the slot's anchor in the weak design (nil in the strong
+	// one), held for its reference alone: while the heap holds the host
+	// values of this Ref's region weakly, this is what holds them.
+	anchor *anchor
 }
 
 // NewRef pins c (Pin's checks: anyHandle(c), then OUT_OF_MEMORY at a pin
-// count of 2^32-1) and returns the Ref that holds the pin.
+// count of 2^32-1) and returns the Ref that holds the pin. A new Ref of a
+// slot in a region promotes the region (collection.md §4.7).
 func NewRef(h *Heap, c Cell) (*Ref, error) {
-	if err := h.Pin(c); err != nil {
+	anc, err := h.wrap(c)
+	if err != nil {
 		return nil, err
 	}
-	r := &Ref{heap: h, cell: c}
+	r := &Ref{heap: h, cell: c, anchor: anc}
 	r.cleanup = runtime.AddCleanup(r, dropRef, droppedRef{h.refs, c})
 	return r, nil
 }
@@ -64,10 +80,11 @@ func (r *Ref) Release() {
 	r.heap.releasePin(r.cell)
 }
 
-// releasePin unpins c, ignoring a slot freed meanwhile (STALE_HANDLE) or
-// unpinned by hand (NOT_PINNED): nothing is left to release.
+// releasePin releases one Ref's pin of c (unwrap), ignoring a slot freed
+// meanwhile (STALE_HANDLE) or unpinned by hand (NOT_PINNED): nothing is
+// left to release.
 func (h *Heap) releasePin(c Cell) {
-	err := h.Unpin(c)
+	err := h.unwrap(c)
 	var t *Trap
 	if err != nil && errors.As(err, &t) && (t.Code == vm3pb.TrapCode_STALE_HANDLE || t.Code == vm3pb.TrapCode_NOT_PINNED) {
 		return
