@@ -17,6 +17,11 @@ type fuzzProgram struct {
 	cells  []Cell
 	marks  []int64
 	fmarks []int64
+	// refs are the Refs made so far, held (released or not) to the end, so
+	// what they pin does not depend on when Go's collector runs.
+	refs []*Ref
+	// got is host_get's last result, compared between the twin heaps.
+	got any
 }
 
 func (p *fuzzProgram) byte() byte {
@@ -71,7 +76,7 @@ func (p *fuzzProgram) int() int64 {
 func (p *fuzzProgram) step(h *Heap) error {
 	var c Cell
 	var err error
-	switch op := p.byte() % 24; op {
+	switch op := p.byte() % 26; op {
 	case 0:
 		c, err = h.ListNew(p.int())
 	case 1:
@@ -93,7 +98,7 @@ func (p *fuzzProgram) step(h *Heap) error {
 	case 9:
 		c, err = h.HostNew(p.byte())
 	case 10:
-		_, err = h.HostGet(p.cell())
+		p.got, err = h.HostGet(p.cell())
 	case 11, 12:
 		err = h.Free(p.cell())
 	case 13:
@@ -140,6 +145,15 @@ func (p *fuzzProgram) step(h *Heap) error {
 		if err = h.FrameExit(mark); err == nil {
 			p.fmarks = p.fmarks[:len(p.fmarks)-1]
 		}
+	case 24:
+		var r *Ref
+		if r, err = NewRef(h, p.cell()); err == nil && len(p.refs) < 64 {
+			p.refs = append(p.refs, r)
+		}
+	case 25:
+		if len(p.refs) > 0 {
+			p.refs[int(p.byte())%len(p.refs)].Release()
+		}
 	}
 	if err == nil && c != 0 && len(p.cells) < 64 {
 		p.cells = append(p.cells, c)
@@ -149,7 +163,11 @@ func (p *fuzzProgram) step(h *Heap) error {
 
 // FuzzHeapOps: any operation stream on any Cells returns only nil or *Trap,
 // never panics, keeps CheckInvariants true, and (outside AUTO, whose traps
-// may follow a collection) a trap changes nothing.
+// may follow a collection) a trap changes nothing. The stream runs on a
+// twin heap of the strong design too (Config.HostEdges): the weak host
+// edges change no operation's result, no slot, no free list (collection.md
+// §4.7 marks what only Refs reach, region by region, so the sweep is the
+// same), so after every operation the two must agree.
 func FuzzHeapOps(f *testing.F) {
 	f.Add([]byte{0, 0, 3, 9, 1, 4, 0, 0, 13, 11, 0, 4, 0, 1})
 	f.Add([]byte{1, 5, 2, 5, 2, 8, 0, 1, 1, 14, 15, 1, 17, 0, 13, 16, 7, 1, 12, 0, 13})
@@ -170,15 +188,19 @@ func runFuzzProgram(t *testing.T, data []byte) {
 	if maxBytes == 0 {
 		maxBytes = 1 << 20
 	}
-	h := NewHeap(Config{
+	cfg := Config{
 		Variant:          vm3pb.Variant(conf % 4),
 		MaxSlotsPerArena: uint64(conf>>2) % 8,
 		MaxHeapBytes:     maxBytes,
 		AutoMinThreshold: uint64(conf>>3) % 4,
-	})
+	}
+	h := NewHeap(cfg)
+	cfg.HostEdges = HostEdgesStrong
+	twin, tp := NewHeap(cfg), &fuzzProgram{data: p.data}
 	for n := 0; len(p.data) > 0 && n < 500; n++ {
 		before, snap := h.Stats(), snapshot(h)
 		err := p.step(h)
+		twinErr := tp.step(twin)
 		if err != nil {
 			var trap *Trap
 			if !errors.As(err, &trap) || trap.Code == vm3pb.TrapCode_TRAP_NONE {
@@ -190,6 +212,9 @@ func runFuzzProgram(t *testing.T, data []byte) {
 		}
 		if err := h.CheckInvariants(); err != nil {
 			t.Fatalf("op %d: %v", n, err)
+		}
+		if code(t, err) != code(t, twinErr) || p.got != tp.got || !proto.Equal(h.Stats(), twin.Stats()) || snapshot(h) != snapshot(twin) {
+			t.Fatalf("op %d: the weak design (%v, host_get %v) and the strong one (%v, host_get %v) differ", n, err, p.got, twinErr, tp.got)
 		}
 	}
 }
