@@ -87,3 +87,47 @@ func TestBench(t *testing.T) {
 		t.Errorf("bench --help: %d %q", code, out)
 	}
 }
+
+// TestBenchCycles: bench-cycles' one JSON line for m1 on both designs (the
+// weak one frees the cycles, the strong one keeps 2N slots), and its usage
+// errors.
+func TestBenchCycles(t *testing.T) {
+	const n = 20_000
+	module := programs + "cycles/cycles.wasm"
+	for _, c := range []struct {
+		edges string
+		slots float64
+	}{{"weak", 0}, {"strong", 2 * n}} {
+		code, out, errs := runCLI("bench-cycles", module, "--mode", "m1", "--edges", c.edges, "--", "20000")
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", c.edges, code, errs)
+		}
+		lines := benchLines(t, out)
+		if len(lines) != 1 {
+			t.Fatalf("%s: %d lines", c.edges, len(lines))
+		}
+		l := lines[0]
+		if l["engine"] != "go" || l["design"] != c.edges || l["mode"] != "m1" || l["result"] != "1" || l["allocated"] != float64(n) {
+			t.Errorf("%s: %v", c.edges, l)
+		}
+		// The weak design: a cleanup Go has not run yet may keep a few.
+		if slots := l["heapSlots"].(float64); slots < c.slots || slots > c.slots+n/100 {
+			t.Errorf("%s: %v live slots after, want %v", c.edges, slots, c.slots)
+		}
+	}
+	for _, args := range [][]string{
+		{"bench-cycles", module},
+		{"bench-cycles", module, "--mode", "m2"},
+		{"bench-cycles", module, "--mode", "m0", "--edges", "soft"},
+		{"bench-cycles", "--mode", "m0"},
+		{"bench-cycles", module, "--mode", "m0", "--", "1", "2"},
+		{"bench-cycles", module, "--mode", "m0", "--host", "conformance"},
+	} {
+		if code, _, errs := runCLI(args...); code != 2 || !strings.Contains(errs, "bench-cycles") {
+			t.Errorf("%v: exit %d, %q; want a usage error", args, code, errs)
+		}
+	}
+	if code, out, _ := runCLI("bench-cycles", "--help"); code != 0 || !strings.Contains(out, "Igalia") {
+		t.Errorf("--help: exit %d", code)
+	}
+}

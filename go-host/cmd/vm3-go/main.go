@@ -76,6 +76,9 @@ time limit), 2 usage error (including a host import with no function).
        vm3-go bench …   times runs (a module, a plain Go kernel, a heap
                         operation) and prints JSON lines: 'vm3-go bench
                         --help'
+       vm3-go bench-cycles …  Igalia's m0/m1 on the Go heap, weak or
+                        strong host edges, as one JSON line: 'vm3-go
+                        bench-cycles --help'
 `
 
 func main() {
@@ -100,8 +103,10 @@ func cli(argv []string, stdout, stderr io.Writer) int {
 	case "run":
 	case "bench":
 		return benchCLI(argv[1:], stdout, stderr)
+	case "bench-cycles":
+		return cyclesCLI(argv[1:], stdout, stderr)
 	default:
-		return usageError(stderr, fmt.Sprintf("unknown command %q (want run or bench)", argv[0]))
+		return usageError(stderr, fmt.Sprintf("unknown command %q (want run, bench or bench-cycles)", argv[0]))
 	}
 	opts, err := parse(argv[1:])
 	if errors.Is(err, errHelp) {
