@@ -11,11 +11,16 @@
 // RSS (each Node row runs in its own process), a Chromium row's JS heap in
 // use at the end (performance.memory; each row in a fresh page).
 //
+// `--api typed` makes the objects from JS through the typed API instead
+// (bindings.md: \`m.$new.Obj(null, i)\`, then \`o.cb = callback(o)\`), the
+// loop a user of \`vm3 emit --bindings\` writes; "host-call" (the default) is
+// the program's own loop.
+//
 // "weak" is the handle heap's wrapper-owned weak host edges (the default);
 // "strong" is the plain-finalizer design (HeapConfig.hostEdges "strong": a
 // wrapper is a pin its finalizer releases), the baseline that leaks m1.
 //
-//   npm run bench:cycles [-- --n 10000,1000000] [--targets interp,handle-abi,wasmgc] [--engines node,chromium]
+//   npm run bench:cycles [-- --n 10000,1000000] [--targets interp,handle-abi,wasmgc] [--engines node,chromium] [--api host-call,typed]
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -27,13 +32,15 @@ import { bundleEsm } from "../src/bundle/esbuild.ts";
 import type { Program } from "../src/ir/model.ts";
 import { parseText } from "../src/ir/text-parser.ts";
 import { compileProgram } from "../src/wasm/compile-thread.ts";
-import { type CyclesCounts, type Design, type Mode, runCycles, type Target } from "./cycles/run-cycles.ts";
+import { withAccessors } from "../src/bindings/accessors.ts";
+import { type Api, type CyclesCounts, type Design, type Mode, runCycles, type Target } from "./cycles/run-cycles.ts";
 
 interface Row extends CyclesCounts {
   engine: "node" | "chromium";
   target: Target;
   design: Design;
   mode: Mode;
+  api: Api;
   n: number;
   memory: string;
 }
@@ -41,42 +48,45 @@ interface Row extends CyclesCounts {
 const self = fileURLToPath(import.meta.url);
 const programText = readFileSync(new URL("./cycles/cycles.ir", import.meta.url), "utf8");
 
-function program(): Program {
-  return parseText(programText, "cycles.ir").program;
+function program(api: Api): Program {
+  const p = parseText(programText, "cycles.ir").program;
+  return api === "typed" ? withAccessors(p) : p;
 }
 
-async function binaryOf(p: Program, target: Target): Promise<Uint8Array | undefined> {
+async function binaryOf(p: Program, target: Target, api: Api): Promise<Uint8Array | undefined> {
   if (target === "interp") return undefined;
-  const compiled = await compileProgram(p, target, true);
+  const compiled = await compileProgram(p, target, true, api === "typed");
   if (compiled.kind !== "ok") throw new Error(compiled.message);
   return compiled.binary;
 }
 
 const designsOf = (target: Target): Design[] => (target === "wasmgc" ? ["engine"] : ["weak", "strong"]);
 
-async function nodeChild(target: Target, design: Design, mode: Mode, n: number): Promise<void> {
+async function nodeChild(target: Target, design: Design, mode: Mode, api: Api, n: number): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc === undefined) throw new Error("the child runs with --expose-gc");
-  const p = program();
-  const binary = await binaryOf(p, target);
-  const counts = await runCycles({ target, design, mode, n, program: p, ...(binary === undefined ? {} : { binary }) }, gc);
+  const p = program(api);
+  const binary = await binaryOf(p, target, api);
+  const counts = await runCycles({ target, design, mode, api, n, program: p, ...(binary === undefined ? {} : { binary }) }, gc);
   console.log(JSON.stringify({ ...counts, memory: `${Math.round(process.resourceUsage().maxRSS / 1024).toLocaleString("en-US")} MiB peak RSS` }));
 }
 
-function nodeRows(targets: Target[], ns: number[]): Row[] {
+function nodeRows(targets: Target[], ns: number[], apis: Api[]): Row[] {
   const rows: Row[] = [];
   for (const n of ns) {
+    for (const api of apis)
     for (const target of targets) {
+      if (api === "typed" && target === "interp") continue;
       for (const design of designsOf(target)) {
         for (const mode of ["m0", "m1"] as Mode[]) {
-          process.stderr.write(`node ${target} ${design} ${mode} N=${n}…\n`);
-          const r = spawnSync(process.execPath, ["--expose-gc", "--max-old-space-size=8192", self, "--child", target, design, mode, String(n)], { encoding: "utf8" });
+          process.stderr.write(`node ${target} ${design} ${mode} ${api} N=${n}…\n`);
+          const r = spawnSync(process.execPath, ["--expose-gc", "--max-old-space-size=8192", self, "--child", target, design, mode, api, String(n)], { encoding: "utf8" });
           const line = r.stdout.trim().split("\n").pop() ?? "";
           if (r.status !== 0 || !line.startsWith("{")) {
             process.stderr.write(`  failed (exit ${r.status}): ${r.stderr.trim().split("\n").slice(-3).join(" | ")}\n`);
             continue;
           }
-          rows.push({ engine: "node", target, design, mode, n, ...(JSON.parse(line) as CyclesCounts & { memory: string }) });
+          rows.push({ engine: "node", target, design, mode, api, n, ...(JSON.parse(line) as CyclesCounts & { memory: string }) });
         }
       }
     }
@@ -84,7 +94,7 @@ function nodeRows(targets: Target[], ns: number[]): Row[] {
   return rows;
 }
 
-async function chromiumRows(targets: Target[], ns: number[]): Promise<Row[]> {
+async function chromiumRows(targets: Target[], ns: number[], apis: Api[]): Promise<Row[]> {
   const missing = chromiumMissing();
   if (missing !== undefined) {
     process.stderr.write(`chromium: skipped: ${missing}\n`);
@@ -98,27 +108,28 @@ async function chromiumRows(targets: Target[], ns: number[]): Promise<Row[]> {
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_FLAGS, "--js-flags=--expose-gc", "--enable-precise-memory-info"] });
   const rows: Row[] = [];
   try {
-    const p = program();
     for (const n of ns) {
+      for (const api of apis)
       for (const target of targets) {
-        const binary = await binaryOf(p, target);
+        const p = program(api);
+        const binary = await binaryOf(p, target, api);
         for (const design of designsOf(target)) {
           for (const mode of ["m0", "m1"] as Mode[]) {
-            process.stderr.write(`chromium ${target} ${design} ${mode} N=${n}…\n`);
+            process.stderr.write(`chromium ${target} ${design} ${mode} ${api} N=${n}…\n`);
             const page = await browser.newPage();
             try {
               await page.goto(`${server.origin}/`);
               await page.waitForFunction(() => "runCycles" in globalThis);
-              const wire = { target, design, mode, n, program: JSON.parse(JSON.stringify(p, (_k, v) => (typeof v === "bigint" ? `${v}n` : v))) as unknown, binary: binary === undefined ? undefined : [...binary] };
+              const wire = { target, design, mode, api, n, program: JSON.parse(JSON.stringify(p, (_k, v) => (typeof v === "bigint" ? `${v}n` : v))) as unknown, binary: binary === undefined ? undefined : [...binary] };
               const out = await page.evaluate(async (j) => {
                 const g = globalThis as unknown as { runCycles: typeof runCycles; gc: () => void; performance: { memory?: { usedJSHeapSize: number } } };
                 const revive = (v: unknown): unknown => (typeof v === "string" && /^-?\d+n$/.test(v) ? BigInt(v.slice(0, -1)) : Array.isArray(v) ? v.map(revive) : v !== null && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revive(x)])) : v);
-                const job = { target: j.target, design: j.design, mode: j.mode, n: j.n, program: revive(j.program) as Program, ...(j.binary === undefined ? {} : { binary: new Uint8Array(j.binary) }) };
+                const job = { target: j.target, design: j.design, mode: j.mode, api: j.api, n: j.n, program: revive(j.program) as Program, ...(j.binary === undefined ? {} : { binary: new Uint8Array(j.binary) }) };
                 const counts = await g.runCycles(job, () => g.gc());
                 return { ...counts, used: g.performance.memory?.usedJSHeapSize ?? -1 };
               }, wire);
               const { used, ...counts } = out;
-              rows.push({ engine: "chromium", target, design, mode, n, ...counts, memory: used < 0 ? "—" : `${Math.round(used / 2 ** 20).toLocaleString("en-US")} MiB JS heap after` });
+              rows.push({ engine: "chromium", target, design, mode, api, n, ...counts, memory: used < 0 ? "—" : `${Math.round(used / 2 ** 20).toLocaleString("en-US")} MiB JS heap after` });
             } catch (e) {
               process.stderr.write(`  failed: ${(e as Error).message.split("\n")[0]}\n`);
             } finally {
@@ -143,32 +154,33 @@ async function main(): Promise<void> {
     return i < 0 ? fallback : (args[i + 1] ?? fallback);
   };
   if (args.includes("--help")) {
-    console.log("usage: npm run bench:cycles [-- --n N,N,…] [--targets interp,handle-abi,wasmgc] [--engines node,chromium]\nIgalia's m0/m1 on every target, in Node (a process per row) and Chromium (a page per row); see the file's header.");
+    console.log("usage: npm run bench:cycles [-- --n N,N,…] [--targets interp,handle-abi,wasmgc] [--engines node,chromium] [--api host-call,typed]\nIgalia's m0/m1 on every target, in Node (a process per row) and Chromium (a page per row); --api typed makes the objects through the typed JS API (compiled targets only); see the file's header.");
     return;
   }
   const ns = opt("--n", "1000000").split(",").map(Number);
   const targets = opt("--targets", "interp,handle-abi,wasmgc").split(",") as Target[];
   const engines = opt("--engines", "node,chromium").split(",");
-  if (ns.some((n) => !Number.isSafeInteger(n) || n < 1) || targets.some((t) => !["interp", "handle-abi", "wasmgc"].includes(t)) || engines.some((e) => e !== "node" && e !== "chromium")) {
-    console.error("bench:cycles: --n wants positive integers, --targets interp, handle-abi or wasmgc, --engines node or chromium");
+  const apis = opt("--api", "host-call").split(",") as Api[];
+  if (ns.some((n) => !Number.isSafeInteger(n) || n < 1) || targets.some((t) => !["interp", "handle-abi", "wasmgc"].includes(t)) || engines.some((e) => e !== "node" && e !== "chromium") || apis.some((a) => a !== "host-call" && a !== "typed")) {
+    console.error("bench:cycles: --n wants positive integers, --targets interp, handle-abi or wasmgc, --engines node or chromium, --api host-call or typed");
     process.exitCode = 2;
     return;
   }
   const rows = [
-    ...(engines.includes("node") ? nodeRows(targets, ns) : []),
-    ...(engines.includes("chromium") ? await chromiumRows(targets.filter((t) => t !== "interp"), ns) : []),
+    ...(engines.includes("node") ? nodeRows(targets, ns, apis) : []),
+    ...(engines.includes("chromium") ? await chromiumRows(targets.filter((t) => t !== "interp"), ns, apis) : []),
   ];
   const fmt = (x: number): string => x.toLocaleString("en-US");
-  console.log("| engine | target | design | test | N | allocated | finalized | still live | heap slots after | memory | run |");
-  console.log("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
+  console.log("| engine | target | design | api | test | N | allocated | finalized | still live | heap slots after | memory | run |");
+  console.log("|---|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
   for (const r of rows) {
-    console.log(`| ${r.engine} | ${r.target} | ${r.design} | ${r.mode} | ${fmt(r.n)} | ${fmt(r.allocated)} | ${fmt(r.finalized)} | ${fmt(r.liveCallbacks)} | ${r.heapSlots === undefined ? "—" : fmt(r.heapSlots)} | ${r.memory} | ${fmt(r.runMs)} ms |`);
+    console.log(`| ${r.engine} | ${r.target} | ${r.design} | ${r.api} | ${r.mode} | ${fmt(r.n)} | ${fmt(r.allocated)} | ${fmt(r.finalized)} | ${fmt(r.liveCallbacks)} | ${r.heapSlots === undefined ? "—" : fmt(r.heapSlots)} | ${r.memory} | ${fmt(r.runMs)} ms |`);
   }
 }
 
 if (process.argv[2] === "--child") {
-  const [target, design, mode, n] = process.argv.slice(3) as [Target, Design, Mode, string];
-  await nodeChild(target, design, mode, Number(n));
+  const [target, design, mode, api, n] = process.argv.slice(3) as [Target, Design, Mode, Api, string];
+  await nodeChild(target, design, mode, api, Number(n));
 } else {
   await main();
 }

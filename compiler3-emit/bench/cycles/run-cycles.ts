@@ -7,16 +7,23 @@ import { HandleAbiProgram } from "../../../ts-runtime/src/abi-host/program.ts";
 import { runProgramDetailed } from "../../../ts-runtime/src/interp/run.ts";
 import type { Heap } from "../../../ts-runtime/src/heap.ts";
 import type { RunResult } from "../../../ts-runtime/src/interp/run.ts";
+import { bind } from "../../src/bindings/bind.ts";
+import { compileHandleModule } from "../../src/bindings/handle-core.ts";
+import { compileWasmGcModule } from "../../src/wasmgc/run.ts";
 
 export type Target = "interp" | "handle-abi" | "wasmgc";
 export type Design = "weak" | "strong" | "engine";
 export type Mode = "m0" | "m1";
+/** How the objects are made: by the program's main, which asks @callback for each one's callback (host calls), or by JS through the typed API (bindings.md), storing each callback in the object's field. */
+export type Api = "host-call" | "typed";
 
 export interface CyclesJob {
   target: Target;
   design: Design;
   mode: Mode;
+  api: Api;
   n: number;
+  /** With api "typed", the bound program (withAccessors) and its modules emitted with exportAll. */
   program: Program;
   /** The target's module (-O); absent for interp. */
   binary?: Uint8Array;
@@ -67,7 +74,22 @@ export async function runCycles(job: CyclesJob, gc: () => void): Promise<CyclesC
   let heap: Heap | undefined;
   let result: string;
   const t0 = performance.now();
-  if (job.target === "interp") {
+  if (job.api === "typed") {
+    if (job.target === "interp") throw new Error("the typed API runs compiled modules: handle-abi or wasmgc");
+    const target = job.target === "wasmgc" ? { engine: "wasmgc" as const, module: compileWasmGcModule(job.binary!) } : { engine: "handle-abi" as const, module: compileHandleModule(job.binary!, job.program) };
+    const m = bind(job.program, target, { host, heap: heapConfig }) as unknown as { $heap: Heap | undefined; $new: { Obj(cb: unknown, n: bigint): { cb: unknown } } };
+    heap = m.$heap;
+    // In a function, so that nothing of the loop outlives it; Obj { cb: host, n: i64 } as in cycles.ir.
+    result = (() => {
+      let first: { cb: unknown } | undefined;
+      for (let i = 0; i < job.n; i++) {
+        const o = m.$new.Obj(null, BigInt(i));
+        o.cb = host.callback(o); // m1: the callback captures the object's own wrapper
+        first ??= o;
+      }
+      return first === undefined ? "0" : String(host.invoke(first.cb));
+    })();
+  } else if (job.target === "interp") {
     const r = runProgramDetailed(job.program, { args: [BigInt(job.n)], heap: heapConfig, host });
     heap = r.heap;
     result = shown(r.result);
