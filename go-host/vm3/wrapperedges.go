@@ -177,21 +177,30 @@ func (h *Heap) unwrap(c Cell) error {
 	if int(s) < len(a.wraps) && a.wraps[s] != 0 {
 		a.wraps[s]--
 		if a.wraps[s] == 0 {
-			a.wrapped--
-			a.anchors[s] = weak.Pointer[anchor]{}
+			a.forgetAnchor(s)
 		}
 	}
 	a.unpinSlot(s)
 	return nil
 }
 
+// forgetAnchor drops slot s's anchor, whose last Ref is released or whose
+// slot is: a released Ref that Go still holds then holds no values (the
+// region was promoted by anyHandle, or the slot is going).
+func (a *arena) forgetAnchor(s uint32) {
+	if anc := a.anchors[s].Value(); anc != nil {
+		anc.holder = nil
+	}
+	a.anchors[s] = weak.Pointer[anchor]{}
+	a.wraps[s] = 0
+	a.wrapped--
+}
+
 // dropEdges clears slot s's Refs, region and weak payload as it is
 // released (free drops pins, and the Refs' share of them with it).
 func (a *arena) dropEdges(s uint32) {
 	if int(s) < len(a.wraps) && a.wraps[s] != 0 {
-		a.wraps[s] = 0
-		a.anchors[s] = weak.Pointer[anchor]{}
-		a.wrapped--
+		a.forgetAnchor(s)
 	}
 	if int(s) < len(a.region) && a.region[s] != 0 {
 		a.region[s] = 0

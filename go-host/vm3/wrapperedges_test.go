@@ -331,3 +331,22 @@ func TestWrapperEdgesNoRefsNoCost(t *testing.T) {
 	}
 	check(t, h)
 }
+
+// TestWrapperEdgesReleasedRefHoldsNothing: a released Ref that Go still
+// holds no longer holds its region's values (its anchor is dropped), nor
+// does the Ref of a freed slot.
+func TestWrapperEdgesReleasedRefHoldsNothing(t *testing.T) {
+	for _, how := range []string{"release", "free"} {
+		h := NewHeap(Config{})
+		r, o, _, _ := region(t, h)
+		if how == "release" {
+			r.Release()
+		} else {
+			ok(t, h.Free(o))
+		}
+		if r.anchor.holder != nil {
+			t.Errorf("%s: the Ref still holds its region's values", how)
+		}
+		check(t, h)
+	}
+}
