@@ -23,6 +23,7 @@ import { Trap, TrapCode } from "../../../ts-runtime/src/trap.ts";
 import { HandleCore } from "./handle-core.ts";
 import { holdOf, ListRef, MapRef, ownerOf, type RefHold, type RefOwner, structClass, type StructRef, Vm3Ref } from "./refs.ts";
 import type { AnyView, Engine, TargetCore } from "./target-core.ts";
+import { hostCrossing } from "../wasmgc/host-glue.ts";
 import { WasmGcCore } from "./wasmgc-core.ts";
 import { WrapperCache } from "./wrapper-cache.ts";
 
@@ -50,17 +51,11 @@ export interface BoundProgram {
 
 type Crossing = "i64" | "f64" | "bool" | "unit" | "str" | "host" | "any" | { coll: CollectionKind } | { struct: number };
 
+/** host.md §11.3's crossing, with a reference told apart as a collection or a struct (its wrapper's class). */
 function crossingOf(t: FullType): Crossing {
-  switch (t.type) {
-    case Type.I64: return "i64";
-    case Type.F64: return "f64";
-    case Type.BOOL: return "bool";
-    case Type.UNIT: return "unit";
-    case Type.STR: return "str";
-    case Type.HOST: return "host";
-    case Type.ANY: return "any";
-    case Type.STRUCT: return { struct: t.structId };
-  }
+  const c = hostCrossing(t);
+  if (c !== "ref") return c;
+  if (t.type === Type.STRUCT) return { struct: t.structId };
   const coll = collectionKind(t);
   if (coll === undefined) throw new TypeError(`type ${t.type} has no binding`);
   return { coll };
