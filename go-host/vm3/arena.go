@@ -192,9 +192,6 @@ func (a *arena) bytes(s uint32) uint64 {
 
 // release frees alive slot s (arenas.md §2.5) and returns its accounted size.
 func (a *arena) release(s uint32, stub bool) uint64 {
-	if a.wrapped|a.demoted|a.weakHosts != 0 {
-		a.dropEdges(s)
-	}
 	size := a.bytes(s)
 	switch {
 	case a.seq:

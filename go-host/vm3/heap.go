@@ -194,6 +194,11 @@ func (h *Heap) Free(c Cell) error {
 }
 
 func (h *Heap) freeSlot(a *arena, s uint32) {
+	if h.edges != nil {
+		// Its Refs, region and weak payload go with it (wrapperedges.go);
+		// a heap that never had a Ref has none.
+		a.dropEdges(s)
+	}
 	h.heapBytes -= a.release(s, h.lim.stub)
 	h.slotsFreed++
 }

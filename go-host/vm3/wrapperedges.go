@@ -196,7 +196,7 @@ func (a *arena) forgetAnchor(s uint32) {
 	a.wrapped--
 }
 
-// dropEdges clears slot s's Refs, region and weak payload as it is
+// dropEdges clears slot s's Refs, region and weak payload before it is
 // released (free drops pins, and the Refs' share of them with it).
 func (a *arena) dropEdges(s uint32) {
 	if int(s) < len(a.wraps) && a.wraps[s] != 0 {
