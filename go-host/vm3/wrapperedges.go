@@ -70,9 +70,8 @@ const (
 var barrierSkip = siteNone
 
 // wrapperEdges is a heap's state of the weak design: made by the heap's
-// first Ref, so a heap that never had one (every interpreter-less guest
-// run without host functions taking references) pays nothing at a
-// collection.
+// first Ref, so a heap that never had one (every guest run whose host
+// functions take no references) pays nothing at a collection.
 type wrapperEdges struct {
 	// The regions of the last collection: region l's members (arena index
 	// << 32 | slot) are members[offsets[l-1]:offsets[l]], for l in
