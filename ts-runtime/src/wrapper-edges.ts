@@ -20,7 +20,7 @@
 // checks, which *promote* the region first (its host values back into their
 // slots, strongly; heap.ts `#promote`). collection.md §4.7 has the proof
 // sketch; test/wrapper-edges.property.test.ts hunts for counterexamples.
-import { ALIVE, type ArenaStore, type Cells } from "./arena-store.ts";
+import { ALIVE, type ArenaStore, type Cells, QUARANTINED } from "./arena-store.ts";
 import { HI, LO, TAG_HANDLE, word, word64 } from "./cell-bits.ts";
 
 /** Where the heap's barrier runs: anyHandle (pin, unpin, free), the value check (stores, scope_root), frame_root. */
@@ -183,7 +183,11 @@ export class WrapperEdges {
             if (hi >>> 16 !== TAG_HANDLE) continue;
             const target = byArena[(hi >>> 12) & 0xf];
             const ts = word[LO]!;
-            if (target === undefined || target.states[ts] !== ALIVE || target.generations[ts] !== (hi & 0xfff)) continue;
+            if (target === undefined) continue;
+            const state = target.states[ts];
+            // A quarantined slot named from a region is named (collection.md §4.4 step 1, §4.7): it must not be released.
+            if (state === QUARANTINED) target.marks[ts] = 1;
+            if (state !== ALIVE || target.generations[ts] !== (hi & 0xfff)) continue;
             visit(target, ts, label);
           }
         }
