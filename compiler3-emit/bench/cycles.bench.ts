@@ -20,7 +20,11 @@
 // "strong" is the plain-finalizer design (HeapConfig.hostEdges "strong": a
 // wrapper is a pin its finalizer releases), the baseline that leaks m1.
 //
-//   npm run bench:cycles [-- --n 10000,1000000] [--targets interp,handle-abi,wasmgc] [--engines node,chromium] [--api host-call,typed]
+//   npm run bench:cycles [-- --n 10000,1000000] [--targets interp,handle-abi,wasmgc] [--engines node,chromium,go] [--api host-call,typed]
+//
+// The Go rows run the handle-ABI module under wazero on the Go heap with
+// Go host functions (vm3-go bench-cycles; Go's weak edges are weak.Pointer
+// and runtime.AddCleanup, collection.md §4.7).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -33,10 +37,11 @@ import type { Program } from "../src/ir/model.ts";
 import { parseText } from "../src/ir/text-parser.ts";
 import { compileProgram } from "../src/wasm/compile-thread.ts";
 import { withAccessors } from "../src/bindings/accessors.ts";
+import { vm3Go, writeModule } from "./vm3-go.ts";
 import { type Api, type CyclesCounts, type Design, type Mode, runCycles, type Target } from "./cycles/run-cycles.ts";
 
 interface Row extends CyclesCounts {
-  engine: "node" | "chromium";
+  engine: "node" | "chromium" | "go";
   target: Target;
   design: Design;
   mode: Mode;
@@ -147,6 +152,37 @@ async function chromiumRows(targets: Target[], ns: number[], apis: Api[]): Promi
   return rows;
 }
 
+/**
+ * The Go rows: the handle-ABI module under wazero on the Go heap, through the
+ * bridge's host functions (`vm3-go bench-cycles`, a process per row; the
+ * callbacks are Go closures, cleaned up by runtime.AddCleanup).
+ */
+async function goRows(ns: number[]): Promise<Row[]> {
+  const go = vm3Go();
+  if ("error" in go) {
+    process.stderr.write(`go: skipped: ${go.error}\n`);
+    return [];
+  }
+  const module = writeModule("cycles.handle-abi.wasm", (await binaryOf(program("host-call"), "handle-abi", "host-call"))!);
+  const rows: Row[] = [];
+  for (const n of ns) {
+    for (const design of ["weak", "strong"] as Design[]) {
+      for (const mode of ["m0", "m1"] as Mode[]) {
+        process.stderr.write(`go handle-abi ${design} ${mode} N=${n}…\n`);
+        const r = spawnSync(go.path, ["bench-cycles", module, "--mode", mode, "--edges", design, "--", String(n)], { encoding: "utf8" });
+        const line = r.stdout.trim().split("\n").pop() ?? "";
+        if (r.status !== 0 || !line.startsWith("{")) {
+          process.stderr.write(`  failed (exit ${r.status}): ${r.stderr.trim().split("\n").slice(-3).join(" | ")}\n`);
+          continue;
+        }
+        const c = JSON.parse(line) as CyclesCounts & { memory: string };
+        rows.push({ engine: "go", target: "handle-abi", design, mode, api: "host-call", n, result: c.result, allocated: c.allocated, finalized: c.finalized, liveCallbacks: c.liveCallbacks, heapSlots: c.heapSlots, runMs: c.runMs, memory: c.memory });
+      }
+    }
+  }
+  return rows;
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const opt = (name: string, fallback: string): string => {
@@ -154,21 +190,22 @@ async function main(): Promise<void> {
     return i < 0 ? fallback : (args[i + 1] ?? fallback);
   };
   if (args.includes("--help")) {
-    console.log("usage: npm run bench:cycles [-- --n N,N,…] [--targets interp,handle-abi,wasmgc] [--engines node,chromium] [--api host-call,typed]\nIgalia's m0/m1 on every target, in Node (a process per row) and Chromium (a page per row); --api typed makes the objects through the typed JS API (compiled targets only); see the file's header.");
+    console.log("usage: npm run bench:cycles [-- --n N,N,…] [--targets interp,handle-abi,wasmgc] [--engines node,chromium,go] [--api host-call,typed]\nIgalia's m0/m1 on every target, in Node (a process per row), Chromium (a page per row) and Go (vm3-go bench-cycles, the handle-ABI module under wazero; a process per row); --api typed makes the objects through the typed JS API (compiled targets only); see the file's header.");
     return;
   }
   const ns = opt("--n", "1000000").split(",").map(Number);
   const targets = opt("--targets", "interp,handle-abi,wasmgc").split(",") as Target[];
-  const engines = opt("--engines", "node,chromium").split(",");
+  const engines = opt("--engines", "node,chromium,go").split(",");
   const apis = opt("--api", "host-call").split(",") as Api[];
-  if (ns.some((n) => !Number.isSafeInteger(n) || n < 1) || targets.some((t) => !["interp", "handle-abi", "wasmgc"].includes(t)) || engines.some((e) => e !== "node" && e !== "chromium") || apis.some((a) => a !== "host-call" && a !== "typed")) {
-    console.error("bench:cycles: --n wants positive integers, --targets interp, handle-abi or wasmgc, --engines node or chromium, --api host-call or typed");
+  if (ns.some((n) => !Number.isSafeInteger(n) || n < 1) || targets.some((t) => !["interp", "handle-abi", "wasmgc"].includes(t)) || engines.some((e) => e !== "node" && e !== "chromium" && e !== "go") || apis.some((a) => a !== "host-call" && a !== "typed")) {
+    console.error("bench:cycles: --n wants positive integers, --targets interp, handle-abi or wasmgc, --engines node, chromium or go, --api host-call or typed");
     process.exitCode = 2;
     return;
   }
   const rows = [
     ...(engines.includes("node") ? nodeRows(targets, ns, apis) : []),
     ...(engines.includes("chromium") ? await chromiumRows(targets.filter((t) => t !== "interp"), ns, apis) : []),
+    ...(engines.includes("go") && targets.includes("handle-abi") && apis.includes("host-call") ? await goRows(ns) : []),
   ];
   const fmt = (x: number): string => x.toLocaleString("en-US");
   console.log("| engine | target | design | api | test | N | allocated | finalized | still live | heap slots after | memory | run |");
