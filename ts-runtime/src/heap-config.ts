@@ -24,6 +24,9 @@ export interface HeapConfig {
 
 export interface ResolvedConfig {
   variant: Variant;
+  /** variant === "stub" / "auto", kept as flags for the allocation path. */
+  stub: boolean;
+  auto: boolean;
   maxSlotsPerArena: number;
   maxHeapBytes: number;
   autoMinThreshold: number;
@@ -59,6 +62,8 @@ export function resolveConfig(config: HeapConfig): ResolvedConfig {
   if (config.hostEdges !== undefined && config.hostEdges !== "weak" && config.hostEdges !== "strong") throw new RangeError(`HeapConfig: hostEdges must be "weak" or "strong", got ${String(config.hostEdges)}`);
   return {
     variant,
+    stub: variant === "stub",
+    auto: variant === "auto",
     maxSlotsPerArena: maxSlots === 0 ? SLOT_SPACE : Math.min(maxSlots, SLOT_SPACE),
     maxHeapBytes: maxBytes === 0 ? DEFAULT_HEAP_BYTES : maxBytes,
     autoMinThreshold: threshold === 0 ? 1024 : threshold,

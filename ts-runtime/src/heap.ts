@@ -38,17 +38,34 @@ const HI_HOST = 0xffff0 | Arena.HOST;
 
 const NO_ROOTS: readonly Cell[] = [];
 
+/** The arenas kept by their own modules (string-arena.ts, map-arena.ts, typed-array-arena.ts), one field of Heap. */
+interface KeptArenas {
+  readonly strings: StringArena;
+  readonly maps: MapArena;
+  readonly f64s: TypedArrayArena;
+  readonly i64s: TypedArrayArena;
+}
+
+/** Counters a collection or a free updates (stats, peakLiveSlots, collection.md §4.5), one field of Heap. */
+class CollectionCounts {
+  collections = 0;
+  slotsFreed = 0;
+  /** Live slots after the last collection (AUTO's threshold). */
+  liveAfter = 0;
+  /** The most slots alive just before a free or a collection (see peakLiveSlots). */
+  peakBeforeDrop = 0;
+}
+
+// At most 14 fields (RATIONALE.md, "The Heap keeps 14 fields"): with one more,
+// V8 (Node 24) ran struct set+get and list push+get 2.2x slower in a process
+// that had also run the allocation rows (npm run bench -- --against REV).
+// Cold state is grouped into KeptArenas, CollectionCounts and ResolvedConfig.
 export class Heap {
   readonly #config: ResolvedConfig;
-  readonly #stub: boolean;
-  readonly #auto: boolean;
   readonly #lists = new ArenaStore<Cells>(Arena.LIST, "cells");
   readonly #structs = new ArenaStore<Cells>(Arena.STRUCT, "cells");
   readonly #hosts = new ArenaStore<unknown>(Arena.HOST, "host");
-  readonly #strings: StringArena;
-  readonly #maps: MapArena;
-  readonly #f64s: TypedArrayArena;
-  readonly #i64s: TypedArrayArena;
+  readonly #kept: KeptArenas;
   /** Each Struct slot's shape number (operations.md §3.3), by slot; meaningful while the slot is alive. */
   #shapes = new Uint32Array(64);
   /** The heap arenas in number order: the order of stats, quarantine release and sweep. */
@@ -61,18 +78,12 @@ export class Heap {
   readonly #edges: WrapperEdges | undefined;
 
   #heapBytes = 0;
-  #collections = 0;
-  #slotsFreed = 0;
-  /** collection.md §4.5: slot allocations since the last collection, and live slots after it. */
+  /** collection.md §4.5: slot allocations since the last collection. */
   #allocsSinceGc = 0;
-  #liveAfter = 0;
-  /** The most slots alive just before a free or a collection (see peakLiveSlots). */
-  #peakBeforeDrop = 0;
+  readonly #counts = new CollectionCounts();
 
   constructor(config: HeapConfig = {}) {
     this.#config = resolveConfig(config);
-    this.#stub = this.#config.variant === "stub";
-    this.#auto = this.#config.variant === "auto";
     this.#edges = this.#config.hostEdges === "weak" ? new WrapperEdges() : undefined;
     const core: HeapCore = {
       slot: (c, store, op) => this.#slot(c, store, 0xffff0 | store.arena, op),
@@ -80,14 +91,9 @@ export class Heap {
       commit: (store, payload, length) => this.#commit(store, payload, length),
       grow: (bytes, op, roots) => this.#grow(bytes, op, roots),
     };
-    this.#strings = new StringArena(core);
-    this.#maps = new MapArena(core);
-    this.#f64s = new TypedArrayArena(core, "f64");
-    this.#i64s = new TypedArrayArena(core, "i64");
-    this.#stores = [
-      this.#strings.store, this.#lists, this.#maps.store, this.#structs,
-      this.#f64s.store, this.#i64s.store, this.#hosts,
-    ] as ArenaStore<unknown>[];
+    const kept: KeptArenas = { strings: new StringArena(core), maps: new MapArena(core), f64s: new TypedArrayArena(core, "f64"), i64s: new TypedArrayArena(core, "i64") };
+    this.#kept = kept;
+    this.#stores = [kept.strings.store, this.#lists, kept.maps.store, this.#structs, kept.f64s.store, kept.i64s.store, this.#hosts] as ArenaStore<unknown>[];
     const byArena: (ArenaStore<unknown> | undefined)[] = new Array<ArenaStore<unknown> | undefined>(16).fill(undefined);
     for (const store of this.#stores) byArena[store.arena] = store;
     this.#byArena = byArena;
@@ -190,44 +196,44 @@ export class Heap {
   // ---- Strings, maps, typed arrays (string-arena.ts, map-arena.ts, typed-array-arena.ts)
 
   /** `str_new`: a new String of these bytes (a JS string: its UTF-8 encoding). */
-  strNew(bytes: Uint8Array | string): Cell { return this.#strings.strNew(bytes); }
+  strNew(bytes: Uint8Array | string): Cell { return this.#kept.strings.strNew(bytes); }
   /** `str_len`: the byte length. */
-  strLen(s: Cell): number { return this.#strings.strLen(s); }
+  strLen(s: Cell): number { return this.#kept.strings.strLen(s); }
   /** `str_concat`: a new String a‖b. */
-  strConcat(a: Cell, b: Cell): Cell { return this.#strings.strConcat(a, b); }
+  strConcat(a: Cell, b: Cell): Cell { return this.#kept.strings.strConcat(a, b); }
   /** `str_eq`: the same bytes. */
-  strEq(a: Cell, b: Cell): boolean { return this.#strings.strEq(a, b); }
+  strEq(a: Cell, b: Cell): boolean { return this.#kept.strings.strEq(a, b); }
   /** `str_get`: a copy of the bytes. */
-  strGet(s: Cell): Uint8Array { return this.#strings.strGet(s); }
+  strGet(s: Cell): Uint8Array { return this.#kept.strings.strGet(s); }
   /** `str_get` decoded as UTF-8. */
-  strText(s: Cell): string { return this.#strings.strText(s); }
+  strText(s: Cell): string { return this.#kept.strings.strText(s); }
 
   /** `map_new`: a new empty Map of integer keys to integer values. */
-  mapNew(): Cell { return this.#maps.mapNew(); }
+  mapNew(): Cell { return this.#kept.maps.mapNew(); }
   /** `map_set`: key and value must be integer Cells (WRONG_TYPE). */
-  mapSet(m: Cell, key: Cell, value: Cell): void { this.#maps.mapSet(m, key, value); }
+  mapSet(m: Cell, key: Cell, value: Cell): void { this.#kept.maps.mapSet(m, key, value); }
   /** `map_get`: the value, or the integer 0 for an absent key. */
-  mapGet(m: Cell, key: Cell): Cell { return this.#maps.mapGet(m, key); }
+  mapGet(m: Cell, key: Cell): Cell { return this.#kept.maps.mapGet(m, key); }
   /** `map_has`. */
-  mapHas(m: Cell, key: Cell): boolean { return this.#maps.mapHas(m, key); }
+  mapHas(m: Cell, key: Cell): boolean { return this.#kept.maps.mapHas(m, key); }
   /** `map_len`: the number of keys. */
-  mapLen(m: Cell): number { return this.#maps.mapLen(m); }
+  mapLen(m: Cell): number { return this.#kept.maps.mapLen(m); }
 
   /** `f64arr_new`: `length` elements +0.0. */
-  f64arrNew(length: number): Cell { return this.#f64s.create(length); }
-  f64arrLen(a: Cell): number { return this.#f64s.len(a); }
-  f64arrGet(a: Cell, index: number): Cell { return this.#f64s.get(a, index); }
+  f64arrNew(length: number): Cell { return this.#kept.f64s.create(length); }
+  f64arrLen(a: Cell): number { return this.#kept.f64s.len(a); }
+  f64arrGet(a: Cell, index: number): Cell { return this.#kept.f64s.get(a, index); }
   /** `f64arr_set`: value must be a float Cell (WRONG_TYPE). */
-  f64arrSet(a: Cell, index: number, value: Cell): void { this.#f64s.set(a, index, value); }
-  f64arrPush(a: Cell, value: Cell): void { this.#f64s.push(a, value); }
+  f64arrSet(a: Cell, index: number, value: Cell): void { this.#kept.f64s.set(a, index, value); }
+  f64arrPush(a: Cell, value: Cell): void { this.#kept.f64s.push(a, value); }
 
   /** `i64arr_new`: `length` elements integer 0. */
-  i64arrNew(length: number): Cell { return this.#i64s.create(length); }
-  i64arrLen(a: Cell): number { return this.#i64s.len(a); }
-  i64arrGet(a: Cell, index: number): Cell { return this.#i64s.get(a, index); }
+  i64arrNew(length: number): Cell { return this.#kept.i64s.create(length); }
+  i64arrLen(a: Cell): number { return this.#kept.i64s.len(a); }
+  i64arrGet(a: Cell, index: number): Cell { return this.#kept.i64s.get(a, index); }
   /** `i64arr_set`: value must be an integer Cell (WRONG_TYPE). */
-  i64arrSet(a: Cell, index: number, value: Cell): void { this.#i64s.set(a, index, value); }
-  i64arrPush(a: Cell, value: Cell): void { this.#i64s.push(a, value); }
+  i64arrSet(a: Cell, index: number, value: Cell): void { this.#kept.i64s.set(a, index, value); }
+  i64arrPush(a: Cell, value: Cell): void { this.#kept.i64s.push(a, value); }
 
   // ---- Host values --------------------------------------------------------
 
@@ -285,13 +291,13 @@ export class Heap {
     const slot = word[LO]!;
     this.#notePeak();
     this.#heapBytes -= store.accountedBytes(slot);
-    store.release(slot, this.#stub);
-    this.#slotsFreed++;
+    store.release(slot, this.#config.stub);
+    this.#counts.slotsFreed++;
   }
 
   /** A collection (collection.md §4.4); → the slots it freed. STUB: nothing, → 0. */
   collect(): number {
-    if (this.#stub) return 0;
+    if (this.#config.stub) return 0;
     return this.#collect(NO_ROOTS);
   }
 
@@ -433,12 +439,12 @@ export class Heap {
    * of those (where it is recorded) or now.
    */
   peakLiveSlots(): number {
-    return Math.max(this.#peakBeforeDrop, this.liveSlots());
+    return Math.max(this.#counts.peakBeforeDrop, this.liveSlots());
   }
 
   #notePeak(): void {
     const live = this.liveSlots();
-    if (live > this.#peakBeforeDrop) this.#peakBeforeDrop = live;
+    if (live > this.#counts.peakBeforeDrop) this.#counts.peakBeforeDrop = live;
   }
 
   // ---- Introspection ------------------------------------------------------
@@ -452,8 +458,8 @@ export class Heap {
     }
     return {
       arenas: this.#stores.map((s) => ({ arena: s.arena, live: s.live, total: s.total })),
-      collections: this.#collections,
-      slotsFreed: this.#slotsFreed,
+      collections: this.#counts.collections,
+      slotsFreed: this.#counts.slotsFreed,
       quarantined,
       heapBytes: this.#heapBytes,
       pinned,
@@ -468,7 +474,7 @@ export class Heap {
    * and fuzzing; costs a walk over every slot.
    */
   checkInvariants(): void {
-    checkHeapInvariants(this.#stores, this.#roots, this.#frames, this.#heapBytes, this.#stub);
+    checkHeapInvariants(this.#stores, this.#roots, this.#frames, this.#heapBytes, this.#config.stub);
   }
 
   // ---- Internals ----------------------------------------------------------
@@ -545,12 +551,12 @@ export class Heap {
    */
   #reserve(store: ArenaStore<unknown>, bytes: number, op: string, roots: readonly Cell[] = NO_ROOTS): void {
     let collected = false;
-    if (this.#auto && this.#allocsSinceGc >= Math.max(this.#config.autoMinThreshold, this.#liveAfter)) {
+    if (this.#config.auto && this.#allocsSinceGc >= Math.max(this.#config.autoMinThreshold, this.#counts.liveAfter)) {
       this.#collect(roots);
       collected = true;
     }
     if (this.#fits(store, bytes)) return;
-    if (this.#auto && !collected) {
+    if (this.#config.auto && !collected) {
       this.#collect(roots);
       if (this.#fits(store, bytes)) return;
     }
@@ -570,7 +576,7 @@ export class Heap {
    */
   #grow(bytes: number, op: string, roots: readonly Cell[]): void {
     if (this.#heapBytes + bytes > this.#config.maxHeapBytes) {
-      if (this.#auto) this.#collect(roots);
+      if (this.#config.auto) this.#collect(roots);
       if (this.#heapBytes + bytes > this.#config.maxHeapBytes) {
         throw new Trap(TrapCode.OUT_OF_MEMORY, op, `heap_bytes ${this.#heapBytes} + ${bytes} > max_heap_bytes ${this.#config.maxHeapBytes}`);
       }
@@ -591,12 +597,12 @@ export class Heap {
     this.#notePeak();
     const { freed, freedBytes } = collectGarbage(this.#stores, this.#byArena, this.#roots.cells, this.#frames, extra, this.#edges, this.#hosts);
     this.#heapBytes -= freedBytes;
-    this.#collections++;
-    this.#slotsFreed += freed;
+    this.#counts.collections++;
+    this.#counts.slotsFreed += freed;
     this.#allocsSinceGc = 0;
     let live = 0;
     for (const store of this.#stores) live += store.live;
-    this.#liveAfter = live;
+    this.#counts.liveAfter = live;
     return freed;
   }
 }
