@@ -52,6 +52,14 @@ describe("vm3 emit --bindings", () => {
     expect(vm3("emit", fixture, "--bindings")).toMatchObject({ status: 2, stderr: expect.stringMatching(/--bindings needs a value/) });
   }, 120_000);
 
+  test("a DIR whose parent is missing, or a file in its place, is an error naming it (exit 1); nothing is written", () => {
+    const missing = join(tmp, "no-such-parent", "out");
+    expect(vm3("emit", fixture, "--bindings", missing)).toMatchObject({ status: 1, stderr: expect.stringContaining(`cannot write into ${missing}: ENOENT`) });
+    const file = join(tmp, "a-file");
+    writeFileSync(file, "x");
+    expect(vm3("emit", fixture, "--bindings", file)).toMatchObject({ status: 1, stderr: expect.stringContaining(`cannot write into ${file}: ENOTDIR`) });
+  }, 120_000);
+
   test("plain Node imports the folder and calls the program on both targets", () => {
     const r = node(`
       import { instantiate } from "./shapes.js";

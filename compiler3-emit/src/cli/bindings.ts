@@ -1,9 +1,10 @@
 // `vm3 emit PROG --bindings DIR`: the typed JS API of a program
 // (bindings.md §4): its two modules, NAME.js and NAME.d.ts, and the runtime
-// they import, written into DIR (made if missing). Each file is written
+// they import, written into DIR (made if missing; its parent must exist:
+// Node's recursive mkdir loops forever under /proc). Each file is written
 // all or nothing (io.replaceFile); nothing is written unless every file was
 // made.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Program } from "../ir/model.ts";
@@ -52,7 +53,7 @@ export async function writeBindings(io: CliIo, file: string, program: Program, d
     [RUNTIME_FILES.dts, new Uint8Array(io.readFile(fileURLToPath(RUNTIME_DTS)))],
   ];
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirectory(dir);
     for (const [f, data] of out) io.replaceFile(join(dir, f), data);
   } catch (e) {
     io.err(`vm3 emit: cannot write into ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
@@ -60,4 +61,14 @@ export async function writeBindings(io: CliIo, file: string, program: Program, d
   }
   io.err(`vm3 emit: wrote ${dir}: ${out.map(([f, d]) => `${f} (${d.length} B)`).join(", ")}\n`);
   return true;
+}
+
+/** DIR itself, made if missing; a missing parent is ENOENT, a file in the way ENOTDIR. */
+function makeDirectory(dir: string): void {
+  try {
+    mkdirSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    if (!statSync(dir).isDirectory()) throw Object.assign(new Error(`${dir} is not a directory`), { code: "ENOTDIR" });
+  }
 }

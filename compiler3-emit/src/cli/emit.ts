@@ -24,7 +24,7 @@ compiles it for a target:
   -o OUT            the file to write; it is replaced only once the module is
                     complete (written beside it, then renamed)
   --bindings DIR    the typed JS API (vm3-spec/bindings.md), written into DIR
-                    (made if missing): NAME.js (import { instantiate }),
+                    (made if missing; its parent must exist): NAME.js (import { instantiate }),
                     NAME.d.ts (a type per struct shape, the functions typed
                     from the IR), both modules with every function exported
                     (NAME.wasmgc.wasm, NAME.handle-abi.wasm: WasmGC where the
