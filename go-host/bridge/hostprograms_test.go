@@ -2,7 +2,6 @@ package bridge_test
 
 import (
 	"context"
-	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -59,23 +58,8 @@ func TestHostProgramVectors(t *testing.T) {
 				t.Errorf("%s (interpreter %v): %v", v.GetName(), interp, err)
 				continue
 			}
-			ok := false
-			switch x := v.GetExpect().GetOutcome().(type) {
-			case *vm3pb.ProgramExpect_Trap:
-				ok = res.Trap != nil && res.Trap.Code == x.Trap
-			case *vm3pb.ProgramExpect_I64:
-				ok = res.Trap == nil && res.Type == bridge.ResultI64 && res.I64 == x.I64
-			case *vm3pb.ProgramExpect_F64:
-				ok = res.Trap == nil && res.Type == bridge.ResultF64 && math.Float64frombits(res.F64Bits) == x.F64
-			case *vm3pb.ProgramExpect_Bool:
-				ok = res.Trap == nil && res.Type == bridge.ResultBool && res.Bool == x.Bool
-			case *vm3pb.ProgramExpect_Str:
-				ok = res.Trap == nil && res.Type == bridge.ResultStr && res.Str == x.Str
-			default:
-				t.Fatalf("%s: expectation %v not handled", v.GetName(), v.GetExpect())
-			}
-			if !ok {
-				t.Errorf("%s (interpreter %v): got %s (trap %v), want %v", v.GetName(), interp, res.Text(), res.Trap, protojson.Format(v.GetExpect()))
+			if msg := bridge.Judge(res, v.GetExpect()); msg != "" {
+				t.Errorf("%s (interpreter %v): %s", v.GetName(), interp, msg)
 			}
 			if err := res.Heap.CheckInvariants(); err != nil {
 				t.Errorf("%s: heap invariants: %v", v.GetName(), err)

@@ -11,10 +11,10 @@ import (
 	"io"
 	"os"
 	"runtime"
-	"sync/atomic"
 	"time"
 
 	"github.com/vm3-bridge/vm3/go-host/bridge"
+	"github.com/vm3-bridge/vm3/go-host/testee"
 	"github.com/vm3-bridge/vm3/go-host/vm3"
 	"github.com/vm3-bridge/vm3/go-host/vm3pb"
 )
@@ -53,47 +53,6 @@ peak RSS is the row's own.
 
 Exit status: 0 the run finished, 1 it failed or trapped, 2 usage error.
 `
-
-// cycleCallback is a callback the host makes; m1's captures the Ref of
-// its struct.
-type cycleCallback struct {
-	ref *vm3.Ref
-	n   int64
-}
-
-type cycleCounts struct {
-	allocated, cleaned atomic.Int64
-}
-
-func cyclesHost(m1 bool, counts *cycleCounts) map[string]bridge.HostFunc {
-	return map[string]bridge.HostFunc{
-		"callback": {Sig: "(struct) -> host", Fn: func(_ *bridge.HostCall, args []any) (any, error) {
-			cb := &cycleCallback{n: counts.allocated.Add(1)}
-			if m1 {
-				cb.ref, _ = args[0].(*vm3.Ref)
-			}
-			runtime.AddCleanup(cb, func(c *cycleCounts) { c.cleaned.Add(1) }, counts)
-			return cb, nil
-		}},
-		// 1 from both: m1's callback reads its struct through its Ref
-		// (the first struct's n is 0), m0's answers plainly.
-		"invoke": {Sig: "(host) -> i64", Fn: func(_ *bridge.HostCall, args []any) (any, error) {
-			cb, ok := args[0].(*cycleCallback)
-			if !ok {
-				return nil, fmt.Errorf("not a callback: %T", args[0])
-			}
-			if cb.ref == nil {
-				return int64(1), nil
-			}
-			c, err := cb.ref.Heap().StructGet(cb.ref.Cell(), 1)
-			if err != nil {
-				return nil, err
-			}
-			v, err := c.Decode()
-			return v.Int + 1, err
-		}},
-	}
-}
 
 // cyclesLine is bench-cycles' output; the first names follow the
 // TypeScript rows (compiler3-emit/bench/cycles/run-cycles.ts).
@@ -196,9 +155,9 @@ func runCycles(o *cyclesOptions, n int64) (cyclesLine, error) {
 	if err != nil {
 		return cyclesLine{}, err
 	}
-	counts := &cycleCounts{}
+	counts := &testee.CycleCounts{}
 	opts := o.options()
-	opts.Host = cyclesHost(o.mode == "m1", counts)
+	opts.Host = testee.CyclesHost(o.mode == "m1", counts)
 	m, err := bridge.Compile(ctx, wasm, opts)
 	if err != nil {
 		return cyclesLine{}, fmt.Errorf("%s: %w", o.module, err)
@@ -215,7 +174,7 @@ func runCycles(o *cyclesOptions, n int64) (cyclesLine, error) {
 		return cyclesLine{}, fmt.Errorf("%s: %v", res.Text(), res.Trap)
 	}
 	t1 := time.Now()
-	settleCycles(res.Heap, counts)
+	testee.SettleCycles(res.Heap, counts)
 	settleTime := time.Since(t1)
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
@@ -229,31 +188,10 @@ func runCycles(o *cyclesOptions, n int64) (cyclesLine, error) {
 	}
 	return cyclesLine{
 		Engine: "go", Target: "handle-abi", Design: o.cfg.HostEdges.String(), Mode: o.mode, N: n,
-		Result: res.Text(), Allocated: counts.allocated.Load(), Finalized: counts.cleaned.Load(),
-		LiveCallbacks: counts.allocated.Load() - counts.cleaned.Load(),
+		Result: res.Text(), Allocated: counts.Allocated.Load(), Finalized: counts.Cleaned.Load(),
+		LiveCallbacks: counts.Allocated.Load() - counts.Cleaned.Load(),
 		HeapSlots:     res.Heap.LiveSlots(), PeakLiveSlots: res.PeakLiveSlots,
 		RunMs: runTime.Milliseconds(), SettleMs: settleTime.Milliseconds(),
 		MaxRSSMiB: rss, GoHeapMiB: float64(ms.HeapInuse) / (1 << 20), Memory: memory,
 	}, nil
-}
-
-// settleCycles runs Go's collector until the callbacks' cleanups stop
-// arriving (cleanups run on another goroutine, some time after the
-// collection that found their objects unreachable; the Refs' cleanups
-// queue their unpins the same way), then collects the heap; twice, so what
-// the first heap collection freed from the Refs' cycles is counted too.
-func settleCycles(h *vm3.Heap, counts *cycleCounts) {
-	for range 2 {
-		last, still := counts.cleaned.Load(), 0
-		for deadline := time.Now().Add(30 * time.Second); still < 3 && time.Now().Before(deadline); {
-			runtime.GC()
-			time.Sleep(5 * time.Millisecond)
-			if c := counts.cleaned.Load(); c == last {
-				still++
-			} else {
-				last, still = c, 0
-			}
-		}
-		h.Collect()
-	}
 }
