@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { withAccessors } from "../src/bindings/accessors.ts";
 import { bind, type BindOptions, type BoundProgram, type Engine } from "../src/bindings/bind.ts";
-import { compileHandleModule } from "../src/bindings/handle-core.ts";
+import { compileHandleAbi } from "../../ts-runtime/src/abi-host/contract.ts";
 import { moduleDtsText } from "../src/bindings/module-file.ts";
 import { emitHandleAbi } from "../src/handleabi/emit.ts";
 import type { Program } from "../src/ir/model.ts";
@@ -25,7 +25,7 @@ type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 function instance(engine: Engine, options: BindOptions = {}, program: Program = bound, bins = modules): Any {
   const host = { visit: (n: Any) => n.value, pick: (a: Any, b: Any) => (a === null ? b : a), ...options.host };
-  return bind(program, engine === "wasmgc" ? { engine, module: compileWasmGcModule(bins.wasmgc) } : { engine, module: compileHandleModule(bins.handleAbi, program) }, { ...options, host });
+  return bind(program, engine === "wasmgc" ? { engine, module: compileWasmGcModule(bins.wasmgc) } : { engine, module: compileHandleAbi(bins.handleAbi, program) }, { ...options, host });
 }
 
 function trapOf(f: () => unknown): Trap {
@@ -183,7 +183,7 @@ describe.each(["wasmgc", "handle-abi"] as const)("bindings on %s", (engine) => {
     const again = outer.next;
     expect(again).not.toBe(inner);
     expect([again.$released, again.value]).toEqual([false, 5n]);
-    const target = engine === "wasmgc" ? { engine, module: compileWasmGcModule(modules.wasmgc) } : { engine, module: compileHandleModule(modules.handleAbi, bound) };
+    const target = engine === "wasmgc" ? { engine, module: compileWasmGcModule(modules.wasmgc) } : { engine, module: compileHandleAbi(modules.handleAbi, bound) };
     expect(() => bind(bound, target as Any, { host: { visit: () => 0n } })).toThrow(HostLinkError);
   });
 });

@@ -8,7 +8,7 @@ import { runProgramDetailed } from "../../../ts-runtime/src/interp/run.ts";
 import type { Heap } from "../../../ts-runtime/src/heap.ts";
 import type { RunResult } from "../../../ts-runtime/src/interp/run.ts";
 import { bind } from "../../src/bindings/bind.ts";
-import { compileHandleModule } from "../../src/bindings/handle-core.ts";
+import { compileHandleAbi } from "../../../ts-runtime/src/abi-host/contract.ts";
 import { compileWasmGcModule } from "../../src/wasmgc/run.ts";
 
 export type Target = "interp" | "handle-abi" | "wasmgc";
@@ -76,7 +76,7 @@ export async function runCycles(job: CyclesJob, gc: () => void): Promise<CyclesC
   const t0 = performance.now();
   if (job.api === "typed") {
     if (job.target === "interp") throw new Error("the typed API runs compiled modules: handle-abi or wasmgc");
-    const target = job.target === "wasmgc" ? { engine: "wasmgc" as const, module: compileWasmGcModule(job.binary!) } : { engine: "handle-abi" as const, module: compileHandleModule(job.binary!, job.program) };
+    const target = job.target === "wasmgc" ? { engine: "wasmgc" as const, module: compileWasmGcModule(job.binary!) } : { engine: "handle-abi" as const, module: compileHandleAbi(job.binary!, job.program) };
     const m = bind(job.program, target, { host, heap: heapConfig }) as unknown as { $heap: Heap | undefined; $new: { Obj(cb: unknown, n: bigint): { cb: unknown } } };
     heap = m.$heap;
     // In a function, so that nothing of the loop outlives it; Obj { cb: host, n: i64 } as in cycles.ir.

@@ -13,17 +13,10 @@ import { HandleRef } from "../../../ts-runtime/src/handle-ref.ts";
 import type { HeapConfig } from "../../../ts-runtime/src/heap-config.ts";
 import type { HostFunctions } from "../../../ts-runtime/src/host-functions.ts";
 import { newHandleAbiInstance, type HandleAbiInstance } from "../../../ts-runtime/src/abi-host/instance.ts";
-import { compileHandleAbi } from "../../../ts-runtime/src/abi-host/contract.ts";
 import type { WasmModule } from "../../../ts-runtime/src/abi-host/wasm-api.ts";
 import { Trap, TrapCode } from "../../../ts-runtime/src/trap.ts";
-import type { Program } from "../ir/model.ts";
 import type { RefHold } from "./refs.ts";
-import type { AnyView, TargetCore } from "./target-core.ts";
-
-/** Compiles a bound program's handle-ABI module, checking it against the program (every export's signature). */
-export function compileHandleModule(binary: Uint8Array, program: Program): WasmModule {
-  return compileHandleAbi(binary, program);
-}
+import { type AnyView, scalarView, type TargetCore } from "./target-core.ts";
 
 export class HandleCore implements TargetCore {
   readonly engine = "handle-abi" as const;
@@ -173,13 +166,4 @@ export class HandleCore implements TargetCore {
   release(hold: RefHold): void {
     (hold.raw as HandleRef).release();
   }
-}
-
-/** An `any` scalar as host.md §11.3 hands it over: null, bigint, number or boolean. */
-export function scalarView(v: unknown): AnyView {
-  if (v === null || v === undefined) return { kind: "null" };
-  if (typeof v === "bigint") return { kind: "int", value: v };
-  if (typeof v === "number") return { kind: "f64", value: v };
-  if (typeof v === "boolean") return { kind: "bool", value: v };
-  return { kind: "host", value: v };
 }

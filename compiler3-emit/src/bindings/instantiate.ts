@@ -12,7 +12,7 @@ import { programFromPlain } from "../ir/json-plain.ts";
 import type { Program } from "../ir/model.ts";
 import { compileWasmGcModule } from "../wasmgc/run.ts";
 import { bind, type BindOptions, type BoundProgram } from "./bind.ts";
-import { compileHandleModule } from "./handle-core.ts";
+import { compileHandleAbi } from "../../../ts-runtime/src/abi-host/contract.ts";
 
 export { Trap, TrapCode } from "../../../ts-runtime/src/trap.ts";
 export { HostReentryError } from "../../../ts-runtime/src/abi-host/host-imports.ts";
@@ -45,7 +45,7 @@ export async function instantiateBound(plainProgram: Record<string, unknown>, so
     if (wasm.validate(bytes)) return bind(program, { engine, module: compileWasmGcModule(bytes) }, options);
     engine = "handle-abi";
   }
-  return bind(program, { engine, module: compileHandleModule(await bytesOf(sources.handleAbi), program) }, options);
+  return bind(program, { engine, module: compileHandleAbi(await bytesOf(sources.handleAbi), program) }, options);
 }
 
 async function bytesOf(source: URL | string | Uint8Array): Promise<Uint8Array> {

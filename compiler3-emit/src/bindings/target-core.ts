@@ -69,3 +69,12 @@ export interface TargetCore {
   receivedAnyView(received: unknown): AnyView;
   release(hold: RefHold): void;
 }
+
+/** An `any` scalar as host.md §11.3 hands it over: null, bigint, number or boolean. */
+export function scalarView(v: unknown): AnyView {
+  if (v === null || v === undefined) return { kind: "null" };
+  if (typeof v === "bigint") return { kind: "int", value: v };
+  if (typeof v === "number") return { kind: "f64", value: v };
+  if (typeof v === "boolean") return { kind: "bool", value: v };
+  return { kind: "host", value: v };
+}

@@ -10,16 +10,12 @@ import { Trap, TrapCode } from "../../../ts-runtime/src/trap.ts";
 import type { Program } from "../ir/model.ts";
 import { HostSlot, type StringAccess } from "../wasmgc/host-glue.ts";
 import { ANY_KIND, BINDING_EXPORTS, REF_KIND } from "../wasmgc/interface.ts";
-import { compileWasmGcModule, engineTrap, instantiateWasmGcProgram, type WasmModule } from "../wasmgc/run.ts";
+import { engineTrap, instantiateWasmGcProgram, type WasmModule } from "../wasmgc/run.ts";
 import { accessorName } from "./accessors.ts";
 import type { RefHold } from "./refs.ts";
-import type { AnyView, TargetCore } from "./target-core.ts";
+import { type AnyView, scalarView, type TargetCore } from "./target-core.ts";
 
 type Fn = (...args: unknown[]) => unknown;
-
-export function compileWasmGcBound(binary: Uint8Array): WasmModule {
-  return compileWasmGcModule(binary);
-}
 
 const COLLECTIONS = { [REF_KIND.li64]: "li64", [REF_KIND.lany]: "lany", [REF_KIND.f64arr]: "f64arr", [REF_KIND.map]: "map" } as const;
 
@@ -139,13 +135,7 @@ export class WasmGcCore implements TargetCore {
   }
 
   receivedAnyView(received: unknown): AnyView {
-    if (received === null || typeof received !== "object") {
-      if (received === null || received === undefined) return { kind: "null" };
-      if (typeof received === "bigint") return { kind: "int", value: received };
-      if (typeof received === "number") return { kind: "f64", value: received };
-      if (typeof received === "boolean") return { kind: "bool", value: received };
-    }
-    return this.#refView(received);
+    return received !== null && typeof received === "object" ? this.#refView(received) : scalarView(received);
   }
 
   release(): void {}

@@ -49,6 +49,10 @@ export class HandleAbiInstance {
   call(name: string, args: readonly unknown[]): unknown {
     // host.md §11.2: a host function must not re-enter the instance that called it.
     if (this.#host.inside !== undefined) throw new HostReentryError(`calling ${name}`, this.#host.inside);
+    return this.#invoke(name, args);
+  }
+
+  #invoke(name: string, args: readonly unknown[]): unknown {
     const f = this.exports[name];
     if (typeof f !== "function") throw new HandleAbiError(`the module exports no function ${name}`);
     return (f as Fn)(...args);
@@ -65,9 +69,7 @@ export class HandleAbiInstance {
     const inside = this.#host.inside;
     this.#host.inside = undefined;
     try {
-      const f = this.exports[name];
-      if (typeof f !== "function") throw new HandleAbiError(`the module exports no function ${name}`);
-      return (f as Fn)(...args);
+      return this.#invoke(name, args);
     } finally {
       this.#host.inside = inside;
     }
