@@ -13,6 +13,15 @@
 //	res, err := m.Run(ctx, "fib_rec", []int64{25}, vm3.Config{Variant: vm3pb.Variant_AUTO}, bridge.ResultAuto)
 //	// res.Trap != nil: the program trapped; else res.I64 / res.F64Bits / …
 //
+// A program called many times is compiled once and instantiated once;
+// Instance.Run then calls an entry on the heap the last call left
+// (KeepHeap) or on a fresh one (ResetHeap), and a trap leaves the instance
+// usable (embedding.md §7.4, reuse.go):
+//
+//	inst, _, err := m.Instantiate(ctx, vm3.Config{Variant: vm3pb.Variant_AUTO})
+//	defer inst.Close(ctx)
+//	res, err := inst.Run(ctx, "fib_rec", []int64{25}, bridge.ResultAuto, bridge.KeepHeap)
+//
 // # How a trap crosses
 //
 // Every import validates its Cells and integers through the heap operation
@@ -129,6 +138,9 @@ type Module struct {
 	compiled wazero.CompiledModule
 	engine   string
 	host     []hostImport // the module's host imports, bound
+	// exports is compiled.ExportedFunctions(), which builds a new map on
+	// every call: read once at Compile, read-only after.
+	exports map[string]api.FunctionDefinition
 
 	mu  sync.Mutex
 	cur *run // the run the host functions answer; set while Run runs
@@ -165,6 +177,7 @@ func Compile(ctx context.Context, wasm []byte, opts Options) (*Module, error) {
 		return fail(fmt.Errorf("bridge: invalid WebAssembly module: %w", err))
 	}
 	m.compiled = compiled
+	m.exports = compiled.ExportedFunctions()
 	if err := checkContract(compiled); err != nil {
 		return fail(err)
 	}
@@ -292,7 +305,7 @@ type Entry struct {
 // sorted by name.
 func (m *Module) Entries() []Entry {
 	var out []Entry
-	for name, def := range m.compiled.ExportedFunctions() {
+	for name, def := range m.exports {
 		if name == "vm3_init" {
 			continue
 		}

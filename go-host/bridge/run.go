@@ -122,13 +122,26 @@ func (m *Module) Run(ctx context.Context, entry string, args []int64, heapCfg vm
 		return res, err
 	}
 	defer inst.Close(ctx)
+	return inst.runEntry(ctx, entry, kind, args, false)
+}
+
+// runEntry calls entry(args…), whose result kind entryResult resolved, and
+// reads its result. With unwind, a trap closes the frames and scopes the
+// call opened (embedding.md §7.4); without it the heap is left as the trap
+// left it (§10.4), for Module.Run's caller to see.
+func (inst *Instance) runEntry(ctx context.Context, entry string, kind ResultType, args []int64, unwind bool) (Result, error) {
+	heap := inst.r.heap
+	frames, scopes := heap.OpenFrames(), heap.OpenScopes()
 	stack := make([]uint64, max(len(args), 1))
 	for k, a := range args {
 		stack[k] = uint64(a)
 	}
 	trap, err := inst.Call(ctx, entry, stack)
-	res = inst.result()
+	res := inst.result()
 	if err != nil || trap != nil {
+		if trap != nil && unwind {
+			heap.Unwind(frames, scopes)
+		}
 		res.Trap = trap
 		return res, err
 	}
@@ -166,7 +179,7 @@ func (m *Module) Run(ctx context.Context, entry string, args []int64, heapCfg vm
 // entryResult checks that entry can be run with nargs arguments and read as
 // want, and resolves ResultAuto.
 func (m *Module) entryResult(entry string, nargs int, want ResultType) (ResultType, error) {
-	def, ok := m.compiled.ExportedFunctions()[entry]
+	def, ok := m.exports[entry]
 	if !ok || entry == "vm3_init" {
 		var names []string
 		for _, e := range m.Entries() {
@@ -203,6 +216,12 @@ type Instance struct {
 	m   *Module
 	mod api.Module
 	r   *run
+	// cfg makes the heap of a ResetHeap call (reuse.go).
+	cfg vm3.Config
+	// fns caches the exported functions Call has looked up: wazero's
+	// ExportedFunction makes a new call engine, with its 12 KiB stack, on
+	// every lookup, which was most of a short call's cost (BenchmarkReusedCall).
+	fns map[string]api.Function
 	// closed is set, once, by Close (or a failed Instantiate) before the
 	// Module's lock is released: a call that sees it unset runs while this
 	// instance still holds the Module.
@@ -227,7 +246,7 @@ func (m *Module) Instantiate(ctx context.Context, heapCfg vm3.Config) (*Instance
 		return nil, Result{}, ErrReentry
 	}
 	m.mu.Lock()
-	inst := &Instance{m: m, r: &run{heap: vm3.NewHeap(heapCfg)}}
+	inst := &Instance{m: m, r: &run{heap: vm3.NewHeap(heapCfg)}, cfg: heapCfg}
 	inst.r.inst = inst
 	m.cur = inst.r
 	inst.r.starting = true
@@ -292,9 +311,15 @@ func (inst *Instance) Call(ctx context.Context, name string, stack []uint64) (*v
 	if inst.r.inHost > 0 {
 		return nil, fmt.Errorf("%w (%s called during a host call)", ErrReentry, name)
 	}
-	fn := inst.mod.ExportedFunction(name)
+	fn := inst.fns[name]
 	if fn == nil {
-		return nil, fmt.Errorf("%w: no exported function %q", ErrEntry, name)
+		if fn = inst.mod.ExportedFunction(name); fn == nil {
+			return nil, fmt.Errorf("%w: no exported function %q", ErrEntry, name)
+		}
+		if inst.fns == nil {
+			inst.fns = map[string]api.Function{}
+		}
+		inst.fns[name] = fn
 	}
 	def := fn.Definition()
 	if need := max(len(def.ParamTypes()), len(def.ResultTypes())); len(stack) < need {

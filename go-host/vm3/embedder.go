@@ -34,3 +34,28 @@ func (h *Heap) CheckHandle(c Cell, arena vm3pb.Arena) error {
 	}
 	return staleTrap(op, c)
 }
+
+// OpenFrames is the number of open frames (collection.md §4.6): the mark of
+// the innermost, 0 when none is open. A host that reuses an instance after
+// a trap closes the frames the trapped call left open (embedding.md §7.4).
+func (h *Heap) OpenFrames() int64 { return int64(len(h.frameBase)) }
+
+// OpenScopes is the number of open scopes (collection.md §4.2): the mark of
+// the innermost, 0 when none is open.
+func (h *Heap) OpenScopes() int64 { return int64(len(h.scopes)) }
+
+// Unwind closes the innermost frames until frames are open, then the
+// innermost scopes until scopes are open, dropping their roots, as that
+// many frame_exit and scope_exit calls would (embedding.md §7.4). Marks
+// below the counts open now stay open; a count at or above them changes
+// nothing.
+func (h *Heap) Unwind(frames, scopes int64) {
+	for n := int64(len(h.frameBase)); n > max(frames, 0); n-- {
+		h.frameSlots = h.frameSlots[:h.frameBase[n-1]]
+		h.frameBase = h.frameBase[:n-1]
+	}
+	for n := int64(len(h.scopes)); n > max(scopes, 0); n-- {
+		h.roots = h.roots[:h.scopes[n-1]]
+		h.scopes = h.scopes[:n-1]
+	}
+}
