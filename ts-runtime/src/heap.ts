@@ -376,6 +376,28 @@ export class Heap {
     this.#frames.exit();
   }
 
+  /** The number of open frames (collection.md §4.6): the innermost frame's mark, 0 when none is open. */
+  get openFrames(): number {
+    return this.#frames.depth;
+  }
+
+  /** The number of open scopes (collection.md §4.2): the innermost scope's mark, 0 when none is open. */
+  get openScopes(): number {
+    return this.#roots.depth;
+  }
+
+  /**
+   * Closes the innermost frames until `frames` are open, then the innermost
+   * scopes until `scopes` are open, as that many frame_exit and scope_exit
+   * calls would: a host reusing an instance after a trap closes what the
+   * trapped call opened (embedding.md §7.4). A count at or above the open
+   * ones changes nothing.
+   */
+  unwind(frames: number, scopes: number): void {
+    while (this.#frames.depth > Math.max(frames, 0)) this.#frames.exit();
+    while (this.#roots.depth > Math.max(scopes, 0)) this.#roots.exit();
+  }
+
   // ---- Pins ---------------------------------------------------------------
 
   pin(h: Cell): void {

@@ -19,5 +19,6 @@ export {
 } from "./host-section.ts";
 export { LivePeak } from "./live-peak.ts";
 export { type EntryTypes, HandleAbiProgram, type HandleAbiRun } from "./program.ts";
+export { type EntryFunction, type HeapPolicy, ProgramInstance } from "./program-instance.ts";
 export { HandleAbiError, resultValue, trapResult } from "./result.ts";
 export { IMPORT_NAMES, IMPORT_SIGNATURES, type ImportName, type ImportSignature, type WasmValType } from "./signatures.ts";

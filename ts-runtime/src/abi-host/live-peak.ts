@@ -24,6 +24,11 @@ export class LivePeak {
     if (live > this.#peak) this.#peak = live;
   }
 
+  /** Starts over from the live count now: a call on a reused instance reports its own peak (embedding.md §7.4). */
+  restart(): void {
+    this.#peak = this.#heap.liveSlots();
+  }
+
   get peak(): number {
     return this.#peak;
   }

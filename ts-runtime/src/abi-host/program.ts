@@ -10,6 +10,7 @@ import { compileHandleAbi } from "./contract.ts";
 import { HostReentryError } from "./host-imports.ts";
 import { DEFAULT_HEAP_CONFIG, hostImportNames, instantiateOn } from "./instance.ts";
 import { LivePeak } from "./live-peak.ts";
+import { type EntryFunction, ProgramInstance } from "./program-instance.ts";
 import { HandleAbiError, trapResult } from "./result.ts";
 import { wasm, type WasmModule } from "./wasm-api.ts";
 
@@ -68,14 +69,7 @@ export class HandleAbiProgram {
 
   /** `run`, also giving the heap and its peak live slots. */
   runDetailed(entry: string, args: readonly bigint[], heapConfig: HeapConfig = DEFAULT_HEAP_CONFIG, host?: HostFunctions): HandleAbiRun {
-    const name = entry === "" ? this.#program.entry : entry;
-    const fn = this.#program.functions.find((f) => f.name === name);
-    if (fn === undefined) throw new RunUsageError(`no function named ${name}`);
-    if (args.length !== fn.params.length) throw new RunUsageError(`${name} takes ${fn.params.length} argument(s), got ${args.length}`);
-    for (const a of args) if (!(typeof a === "bigint" && a >= MIN_I64 && a <= MAX_I64)) throw new RunUsageError(`argument ${a} is not an int64`);
-    if (name === "vm3_init" || !this.#exportsFunction(name)) {
-      throw new RunUsageError(`${name} cannot be an entry (ir.md §8.9: i64 parameters, result i64/f64/bool/str/unit)`);
-    }
+    const { name, result: resultType } = this.#entry(entry, args);
     // A host import with no function refuses the run before it starts (HostLinkError, host.md §11.1).
     bindHostImports(hostImportNames(this.#module), host);
     const heap = new Heap(heapConfig);
@@ -85,13 +79,38 @@ export class HandleAbiProgram {
       // The start function (if any) runs inside instantiation, then vm3_init, then the entry: a trap in any is the run's.
       const instance = instantiateOn(this.#module, heap, peak, host);
       instance.init();
-      result = instance.run(name, args, fn.result);
+      result = instance.run(name, args, resultType);
     } catch (e) {
       // The start function or vm3_init trapped (e.g. OUT_OF_MEMORY allocating the string constants under a small limit).
       if (e instanceof HandleAbiError || e instanceof HostLinkError || e instanceof HostReentryError) throw e;
       result = trapResult(e, "");
     }
     return { result, peakLiveSlots: peak.peak, heap };
+  }
+
+  /**
+   * Instantiates the module once on a heap made from `heapConfig` and runs
+   * vm3_init, for an embedder that calls entries many times
+   * (embedding.md §7.4): ProgramInstance.run calls one, keeping the heap or
+   * starting from a fresh one as asked. A trap in the start function or in
+   * vm3_init is thrown as its Trap.
+   */
+  instantiate(heapConfig: HeapConfig = DEFAULT_HEAP_CONFIG, host?: HostFunctions): ProgramInstance {
+    bindHostImports(hostImportNames(this.#module), host);
+    return new ProgramInstance(this.#module, heapConfig, host, (entry, args) => this.#entry(entry, args));
+  }
+
+  /** The function entry `entry` ("" the program's) names, with `args` checked against it; a RunUsageError says what is wrong. */
+  #entry(entry: string, args: readonly bigint[]): EntryFunction {
+    const name = entry === "" ? this.#program.entry : entry;
+    const fn = this.#program.functions.find((f) => f.name === name);
+    if (fn === undefined) throw new RunUsageError(`no function named ${name}`);
+    if (args.length !== fn.params.length) throw new RunUsageError(`${name} takes ${fn.params.length} argument(s), got ${args.length}`);
+    for (const a of args) if (!(typeof a === "bigint" && a >= MIN_I64 && a <= MAX_I64)) throw new RunUsageError(`argument ${a} is not an int64`);
+    if (name === "vm3_init" || !this.#exportsFunction(name)) {
+      throw new RunUsageError(`${name} cannot be an entry (ir.md §8.9: i64 parameters, result i64/f64/bool/str/unit)`);
+    }
+    return { name, result: fn.result };
   }
 
   #exportsFunction(name: string): boolean {
