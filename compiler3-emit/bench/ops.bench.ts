@@ -28,6 +28,7 @@ import { median, v8FullGc } from "../../ts-runtime/bench/harness.ts";
 import { Heap } from "../../ts-runtime/src/heap.ts";
 import type { Cell } from "../../ts-runtime/src/cell.ts";
 import { compileHandleAbi, instantiateHandleAbi } from "../../ts-runtime/src/abi-host/index.ts";
+import { callCost } from "./call-cost.ts";
 import { goBench, vm3Go, writeModule, type GoLine } from "./vm3-go.ts";
 
 const N = 2_000_000;
@@ -242,3 +243,5 @@ console.log(
 );
 console.log([fmt(header), widths.map((w) => "-".repeat(w)).join("  "), ...lines.map(fmt)].join("\n"));
 if (notes.length > 0) console.log([...new Set(notes)].join("\n"));
+console.log("");
+console.log(callCost(binary, path, "error" in go ? go.error : undefined).join("\n"));

@@ -62,6 +62,14 @@ export interface GoLine {
   heap_bytes?: number;
   ops?: number;
   ns_per_op?: number;
+  /** With --calls N: the calls of the run, and its time per call. */
+  calls?: number;
+  us_per_call?: number;
+  /** The last line: the vm3-go process's peak RSS (getrusage), where the platform reports it. */
+  peak_rss_mib?: number;
+  /** With --reuse: the line of the one instantiation. */
+  instantiated?: string;
+  instantiate_ms?: number;
 }
 
 /** Runs `vm3-go bench ARGS…`: its lines, or why it failed. */

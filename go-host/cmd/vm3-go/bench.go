@@ -25,6 +25,7 @@ import (
 const benchUsage = `usage: vm3-go bench MODULE.wasm --entry NAME [--result TYPE] [--program PROG]
                     [--plain-go KERNEL] [--rounds N] [--warmup N]
                     [--variant auto|minimal|stub] [--max-slots N] [--max-bytes N]
+                    [--reuse keep|reset] [--calls N]
                     [--interpreter] [--uninterruptible] [--host conformance] [-- ARGS…]
        vm3-go bench --plain-go KERNEL [--rounds N] [--warmup N] [-- N]
        vm3-go bench --heap-op OP [--rounds N] [--warmup N] [--variant V] [-- COUNT]
@@ -47,6 +48,18 @@ canonical NaN for every NaN), {"type":"bool","bool":B}, {"type":"str",
 trap: as the trapping operation left it); slots allocated = slots_freed +
 live_slots.
 
+With --reuse keep|reset, the module is also instantiated once (a line
+{"instantiated":…,"instantiate_ms":…}, vm3_init included) and every run is
+a call of NAME(ARGS…) on that one instance (embedding.md §7.4): keep runs
+it on the heap the previous call left, reset on a fresh heap with vm3_init
+run again, both in the run's time. peak_live_slots is then the call's own
+peak. --calls N (default 1) makes each timed run N calls (N fresh runs
+without --reuse), its line then also carrying "calls":N and "us_per_call":
+the per-call cost of a short entry is what this measures.
+
+The last line, where the platform reports it, is {"peak_rss_mib":N}: the
+process's peak resident set size (getrusage), every run's included.
+
 With --plain-go KERNEL: the plain Go kernel of go-host/bridge/kernels
 (binary_trees, lists_fill_sum, n_body, nsieve, mandelbrot) at n = the one
 argument, as {"run":"go",…,"result":V} lines. Given with MODULE.wasm, both
@@ -68,6 +81,8 @@ first, reported with "warmup":true; then --rounds runs (default 5).
   --heap-op OP       time a Go heap operation (see above)
   --rounds N         timed runs (default 5)
   --warmup N         untimed-for-the-median runs before them (default 1)
+  --reuse POLICY     keep or reset: time calls on one instance (see above)
+  --calls N          calls per timed run (default 1)
   --variant V, --max-slots N, --max-bytes N, --interpreter,
   --uninterruptible, --host conformance  as 'vm3-go run'
 
@@ -79,6 +94,10 @@ type benchOptions struct {
 	moduleFlags
 	plainGo, heapOp string
 	rounds, warmup  int
+	// reuse is --reuse: the heap policy of calls on one instance; nil
+	// times fresh runs.
+	reuse *bridge.HeapPolicy
+	calls int
 }
 
 var goKernels = map[string]func(int64) bridge.Result{
@@ -115,7 +134,7 @@ func benchCLI(argv []string, stdout, stderr io.Writer) int {
 }
 
 func parseBench(argv []string) (*benchOptions, error) {
-	o := &benchOptions{moduleFlags: newModuleFlags(), rounds: 5, warmup: 1}
+	o := &benchOptions{moduleFlags: newModuleFlags(), rounds: 5, warmup: 1, calls: 1}
 	positional, err := scanFlags(argv,
 		func(name string) bool { return name == "interpreter" || name == "uninterruptible" },
 		func(name, value string) (bool, error) {
@@ -139,16 +158,26 @@ func parseBench(argv []string) (*benchOptions, error) {
 					err = fmt.Errorf("want one of %s", strings.Join(heapOps, ", "))
 				}
 				o.heapOp = value
-			case "rounds", "warmup":
+			case "reuse":
+				var p bridge.HeapPolicy
+				p, err = bridge.ParseHeapPolicy(value)
+				o.reuse = &p
+			case "rounds", "warmup", "calls":
 				var n int
 				n, err = strconv.Atoi(value)
 				if err == nil && n < 0 {
 					err = errors.New("negative")
 				}
-				if name == "rounds" {
+				switch name {
+				case "rounds":
 					o.rounds = n
-				} else {
+				case "warmup":
 					o.warmup = n
+				default:
+					if err == nil && n == 0 {
+						err = errors.New("want at least 1")
+					}
+					o.calls = n
 				}
 			default:
 				return o.set(name, value)
@@ -176,6 +205,8 @@ func parseBench(argv []string) (*benchOptions, error) {
 		return nil, fmt.Errorf("--plain-go %s needs one argument, n (got %d)", o.plainGo, len(o.args))
 	case o.module != "" && o.entry == "" && o.program == "":
 		return nil, errors.New("--entry NAME is required without --program")
+	case o.module == "" && (o.reuse != nil || o.calls != 1):
+		return nil, errors.New("--reuse and --calls time a module's calls: give MODULE.wasm")
 	}
 	return o, nil
 }
@@ -183,6 +214,8 @@ func parseBench(argv []string) (*benchOptions, error) {
 // benchLine is one line of output; zero fields are left out.
 type benchLine struct {
 	Compiled      string         `json:"compiled,omitempty"`
+	Instantiated  string         `json:"instantiated,omitempty"`
+	InstantiateMs *float64       `json:"instantiate_ms,omitempty"`
 	Engine        string         `json:"engine,omitempty"`
 	CompileMs     *float64       `json:"compile_ms,omitempty"`
 	Run           string         `json:"run,omitempty"`
@@ -195,6 +228,9 @@ type benchLine struct {
 	Collections   *uint64        `json:"collections,omitempty"`
 	SlotsFreed    *uint64        `json:"slots_freed,omitempty"`
 	HeapBytes     *uint64        `json:"heap_bytes,omitempty"`
+	PeakRSSMiB    *int64         `json:"peak_rss_mib,omitempty"`
+	Calls         int            `json:"calls,omitempty"`
+	UsPerCall     *float64       `json:"us_per_call,omitempty"`
 	Ops           int64          `json:"ops,omitempty"`
 	NsPerOp       *float64       `json:"ns_per_op,omitempty"`
 }
@@ -265,16 +301,42 @@ func runBench(o *benchOptions, stdout, stderr io.Writer) int {
 		enc.Encode(benchLine{Compiled: o.module, Engine: engine, CompileMs: ms(compileTime)})
 	}
 
+	var inst *bridge.Instance
+	if m != nil && o.reuse != nil {
+		t0 := time.Now()
+		var res bridge.Result
+		var err error
+		inst, res, err = m.Instantiate(ctx, o.cfg)
+		if err != nil {
+			return fail("%s: instantiating: %v", o.module, err)
+		}
+		if res.Trap != nil {
+			return fail("%s: vm3_init trapped: %s", o.module, res.Text())
+		}
+		defer inst.Close(ctx)
+		enc.Encode(benchLine{Instantiated: o.module, InstantiateMs: ms(time.Since(t0))})
+	}
 	wazeroRun := func(round int) (benchLine, error) {
 		runtime.GC()
+		var res bridge.Result
+		var err error
 		t0 := time.Now()
-		res, err := m.Run(ctx, entry, o.args, o.cfg, result)
-		d := time.Since(t0)
-		if err != nil {
-			return benchLine{}, err
+		for range o.calls {
+			if inst != nil {
+				res, err = inst.Run(ctx, entry, o.args, result, *o.reuse)
+			} else {
+				res, err = m.Run(ctx, entry, o.args, o.cfg, result)
+			}
+			if err != nil {
+				return benchLine{}, err
+			}
 		}
+		d := time.Since(t0)
 		line := benchLine{Run: "wazero", Round: ptr(round - o.warmup), Warmup: round < o.warmup, Ms: ms(d),
 			Result: resultJSON(res), PeakLiveSlots: ptr(res.PeakLiveSlots)}
+		if o.calls != 1 {
+			line.Calls, line.UsPerCall = o.calls, ptr(float64(d.Nanoseconds())/1e3/float64(o.calls))
+		}
 		if res.Heap != nil {
 			st := res.Heap.Stats()
 			line.LiveSlots, line.Collections = ptr(res.Heap.LiveSlots()), ptr(st.GetCollections())
@@ -308,6 +370,9 @@ func runBench(o *benchOptions, stdout, stderr io.Writer) int {
 		if o.plainGo != "" && !goFirst {
 			enc.Encode(goRun(round))
 		}
+	}
+	if rss := maxRSSMiB(); rss >= 0 {
+		enc.Encode(benchLine{PeakRSSMiB: ptr(rss)})
 	}
 	return 0
 }

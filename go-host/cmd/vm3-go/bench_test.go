@@ -28,11 +28,11 @@ func TestBench(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	lines := benchLines(t, out)
-	if len(lines) != 7 || lines[0]["compiled"] == nil {
+	if len(lines) != 8 || lines[0]["compiled"] == nil || lines[7]["peak_rss_mib"] == nil {
 		t.Fatalf("lines: %v", lines)
 	}
 	var order []string
-	for _, l := range lines[1:] {
+	for _, l := range lines[1:7] {
 		res, _ := l["result"].(map[string]any)
 		if res["i64"] != "25" || l["ms"] == nil {
 			t.Errorf("run %v: want i64 25 and a time", l)
@@ -57,6 +57,25 @@ func TestBench(t *testing.T) {
 		t.Errorf("trap run: %v", lines[1])
 	}
 
+	// Calls on one instance: an instantiate line, then runs of --calls
+	// calls each, with the time per call; keep carries the heap over.
+	for _, policy := range []string{"keep", "reset"} {
+		code, out, errs = runCLI("bench", programs+"heap/binary_trees.wasm", "--entry", "binary_trees", "--result", "i64",
+			"--reuse", policy, "--calls", "3", "--warmup", "0", "--rounds", "2", "--", "6")
+		if code != 0 {
+			t.Fatalf("--reuse %s: exit %d: %s", policy, code, errs)
+		}
+		lines = benchLines(t, out)
+		if len(lines) != 5 || lines[1]["instantiated"] == nil || lines[1]["instantiate_ms"] == nil {
+			t.Fatalf("--reuse %s: lines %v", policy, lines)
+		}
+		for _, l := range lines[2:4] {
+			if res, _ := l["result"].(map[string]any); res["i64"] != "4398" || l["calls"] != float64(3) || l["us_per_call"] == nil {
+				t.Errorf("--reuse %s: run %v", policy, l)
+			}
+		}
+	}
+
 	code, out, _ = runCLI("bench", "--plain-go", "n_body", "--warmup", "0", "--rounds", "1", "--", "0")
 	if res, _ := benchLines(t, out)[0]["result"].(map[string]any); code != 0 || res["bits"] != "0xc01a95a61e3a496d" { // the n_body(0) vector, -6.646141502673669
 		t.Errorf("n_body(0): %d %v", code, res)
@@ -77,6 +96,9 @@ func TestBench(t *testing.T) {
 		{[]string{"bench", "--heap-op", "list_new", "--", "1"}, "want one of list_get, struct_get, struct_new"},
 		{[]string{"bench", "--heap-op", "list_get", "--plain-go", "nsieve", "--", "1"}, "alone"},
 		{[]string{"bench", "--heap-op", "list_get", "--rounds", "-1", "--", "1"}, "--rounds -1"},
+		{[]string{"bench", programs + "corpus/nsieve.wasm", "--entry", "nsieve", "--reuse", "sometimes", "--", "1"}, `heap policy "sometimes": want keep or reset`},
+		{[]string{"bench", programs + "corpus/nsieve.wasm", "--entry", "nsieve", "--calls", "0", "--", "1"}, "--calls 0: want at least 1"},
+		{[]string{"bench", "--plain-go", "nsieve", "--reuse", "keep", "--", "1"}, "give MODULE.wasm"},
 		{[]string{"bench", programs + "corpus/nsieve.wasm", "--entry", "nope", "--", "1"}, `no entry "nope"`},
 	} {
 		if code, _, errs := runCLI(c.args...); code != 2 || !strings.Contains(errs, c.errs) {
