@@ -1,5 +1,6 @@
 // fma.f64 (ir.md §8.5 op 79, §8.6) in WasmGC: `vm3.fma_f64` must agree bit for
-// bit with ts-runtime's exact `fma` (the interpreter's, BigInt based). The
+// bit with ts-runtime's exact `fmaExact` (BigInt based; the interpreter's `fma`
+// takes the same fast path as the module and is checked by fma-fast.test.ts). The
 // module's slow-path import is bound to that same `fma` and counted, so every
 // disagreement is the Wasm fast path's (or the special cases') fault, and the
 // counts show how many samples the fast path settled.
@@ -9,7 +10,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import { binaryen, newWasmGcModule } from "../src/wasm/binaryen.ts";
 import { FMA_SLOW_IMPORT, installFma } from "../src/wasm/fma.ts";
 import { engineValidates, vm3Imports } from "../src/wasmgc/instantiate.ts";
-import { f64Bits, f64FromBits, fma } from "../../ts-runtime/src/interp/f64.ts";
+import { f64Bits, f64FromBits, fma as tsFma, fmaExact as fma } from "../../ts-runtime/src/interp/f64.ts";
 
 type Fma = (a: number, b: number, c: number) => number;
 
@@ -242,6 +243,9 @@ describe.each([
         const got = wasmFma(a, b, c);
         const want = fma(a, b, c);
         if (!same(got, want)) throw new Error(`fma(${hex(a)}, ${hex(b)}, ${hex(c)}) = ${hex(got)}, want ${hex(want)}`);
+        // The interpreter's fma takes the same fast path in JS (f64.ts).
+        const ts = tsFma(a, b, c);
+        if (!same(ts, want)) throw new Error(`f64.ts fma(${hex(a)}, ${hex(b)}, ${hex(c)}) = ${hex(ts)}, want ${hex(want)}`);
       }),
       { numRuns, seed },
     );
@@ -264,6 +268,7 @@ describe.each([
         const got = wasmFma(x, y, z);
         const want = fma(x, y, z);
         expect(same(got, want), `fma(${hex(x)}, ${hex(y)}, ${hex(z)}) = ${hex(got)}, want ${hex(want)}`).toBe(true);
+        expect(same(tsFma(x, y, z), want), `f64.ts fma(${hex(x)}, ${hex(y)}, ${hex(z)}) = ${hex(tsFma(x, y, z))}, want ${hex(want)}`).toBe(true);
       }
     }
     // double rounding: fma differs from a*b+c here

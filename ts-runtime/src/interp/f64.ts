@@ -85,13 +85,73 @@ function roundScaled(n: bigint, e: number): number {
 
 /**
  * `fma.f64`: a·b + c with a single rounding (IEEE fusedMultiplyAdd, Go
- * math.FMA). Special operands (zeros, infinities, NaN) are settled by IEEE
- * rules directly; finite nonzero operands are computed exactly: the product
- * and the sum as BigInt multiples of a power of two, then one rounding. When
- * the product is exact in f64 (Dekker's TwoProduct error is 0) the sum
- * `a*b + c` already has one rounding and is returned without BigInt work.
+ * math.FMA), bit for bit as `fmaExact`. Operands away from the ends of the
+ * range take the error-free path that the WasmGC and handle-ABI modules
+ * carry (compiler3-emit/src/wasm/fma.ts says why it is exact: Dekker's
+ * product, Knuth's sum, then Boldo and Melquiond's round-to-odd addition),
+ * about twenty double operations; the rest go to `fmaExact`. The test
+ * fma-fast.test.ts compares the two on millions of operands.
  */
 export function fma(a: number, b: number, c: number): number {
+  const aa = Math.abs(a);
+  const ab = Math.abs(b);
+  const ac = Math.abs(c);
+  if (!(aa > FAST_AB_MIN && aa < FAST_AB_MAX && ab > FAST_AB_MIN && ab < FAST_AB_MAX && ac > FAST_C_MIN && ac < FAST_C_MAX)) {
+    return fmaExact(a, b, c);
+  }
+  // TwoProduct: uh + ul = a·b exactly.
+  const uh = a * b;
+  let t = SPLITTER * a;
+  const ah = t - (t - a);
+  const al = a - ah;
+  t = SPLITTER * b;
+  const bh = t - (t - b);
+  const bl = b - bh;
+  const ul = al * bl - (((uh - ah * bh) - al * bh) - ah * bl);
+  // TwoSum(c, uh): th + tl = c + uh exactly.
+  const th = c + uh;
+  t = th - c;
+  const tl = (c - (th - t)) + (uh - t);
+  // RoundToOdd(tl + ul): when s = fl(tl + ul) is inexact and even, its odd
+  // neighbour on the error's side (s is normal and finite here).
+  const s = tl + ul;
+  t = s - tl;
+  const e = (tl - (s - t)) + (ul - t);
+  if (e !== 0) {
+    f64v[0] = s;
+    const lo = u32v[LO]!;
+    if ((lo & 1) === 0) {
+      // Same sign: away from zero (+1 on the magnitude's bits), else toward it.
+      if (s > 0 === e > 0) {
+        u32v[LO] = lo + 1; // even: no carry out of the low word
+      } else if (lo !== 0) {
+        u32v[LO] = lo - 1;
+      } else {
+        u32v[LO] = 0xffff_ffff;
+        u32v[HI] = u32v[HI]! - 1;
+      }
+      return th + f64v[0]!;
+    }
+  }
+  return th + s;
+}
+
+/** Bounds of fma's error-free path (compiler3-emit/src/wasm/fma.ts FMA_FAST_*). */
+const FAST_AB_MIN = 2 ** -450;
+const FAST_AB_MAX = 2 ** 450;
+const FAST_C_MIN = 2 ** -900;
+const FAST_C_MAX = 2 ** 900;
+
+/**
+ * `fma.f64` computed exactly, the reference `fma` and the modules' fast
+ * paths are checked against. Special operands (zeros, infinities, NaN) are
+ * settled by IEEE rules directly; finite nonzero operands are computed
+ * exactly: the product and the sum as BigInt multiples of a power of two,
+ * then one rounding. When the product is exact in f64 (Dekker's TwoProduct
+ * error is 0) the sum `a*b + c` already has one rounding and is returned
+ * without BigInt work.
+ */
+export function fmaExact(a: number, b: number, c: number): number {
   if (!Number.isFinite(a) || !Number.isFinite(b)) return a * b + c;
   if (a === 0 || b === 0) return a * b + c; // exact ±0 product: one rounding
   if (!Number.isFinite(c)) return c; // finite product + ±inf / NaN
