@@ -15,6 +15,22 @@
 // within itself; the wazero column gives its ratio to JS and to plain Go.
 // Without Go those two columns say why and the rest still prints.
 //
+// For binary_trees, lists_fill_sum and n_body the first row (the emitted
+// module's n) also times, interleaved with its columns, the hand-written
+// anchors (./anchors.ts, sources in ./anchors/): a WasmGC module written in
+// WAT (binaryen -O3) and AssemblyScript with its incremental and its minimal
+// runtime (asc -O3, compiled by this benchmark), each driven to compute the
+// kernel's exact result at that n; a second table gives their times, sizes,
+// ratios to JS and the emitted -O module's ratios to the hand-written one
+// against issue 12's goals. Without the assemblyscript package those columns
+// say why they are skipped.
+//
+// VM3_BENCH_SCALE=1 appends the scale section (./scale.ts: cost and peak
+// memory of binary_trees and lists_fill_sum at 1x, 10x and 100x the work on
+// every backend, one child process per point); VM3_BENCH_SCALE=only prints
+// only that section (also `npm run bench:scale`). It takes a minute or two,
+// so a plain `npm run bench` leaves it out.
+//
 // No time is reported for a wrong answer. Before timing, every column runs
 // every vector of its program in conformance/programs/*.json; a column that
 // misses one is dropped for that kernel. At each benchmark n the columns'
@@ -35,6 +51,8 @@ import { WasmGcProgram } from "../src/wasmgc/run.ts";
 import { emitHandleAbi } from "../src/handleabi/emit.ts";
 import { HandleAbiProgram } from "../../ts-runtime/src/abi-host/index.ts";
 import { goBench, vm3Go, writeModule, type GoLine, type GoResult } from "./vm3-go.ts";
+import { ANCHOR_LABELS, ANCHORED_KERNELS, loadAnchors, type Anchor } from "./anchors.ts";
+import { binaryTreesNodes, printScale } from "./scale.ts";
 import { binaryTrees } from "./kernels/binary_trees.ts";
 import { listsFillSum } from "./kernels/lists_fill_sum.ts";
 import { mandelbrot } from "./kernels/mandelbrot.ts";
@@ -51,6 +69,8 @@ const INTERP_ROUNDS = 3;
  * first HANDLE_ROUNDS rounds of it, under wazero in its vm3-go process.
  */
 const HANDLE_ROUNDS = 5;
+/** Timed rounds of the AssemblyScript anchors (2–10x JS on binary_trees). */
+const AS_ROUNDS = 5;
 
 const PROGRAMS_DIR = fileURLToPath(new URL("../../conformance/programs/", import.meta.url));
 const VECTOR_FILES = ["corpus.json", "heap.json"];
@@ -102,14 +122,6 @@ const KERNELS: readonly Kernel[] = [
     jsMayDiffer: "JS has no fma: zi = 2*zr*zi + cy rounds the product",
   },
 ];
-
-/** binary_trees' total node count for maxDepth M = max(6, n) (conformance/programs/README.md). */
-function binaryTreesNodes(n: bigint): bigint {
-  const m = n < 6n ? 6n : n;
-  let total = (1n << (m + 2n)) - 1n + ((1n << (m + 1n)) - 1n);
-  for (let d = 4n; d <= m; d += 2n) total += (1n << (m - d + 4n)) * ((1n << (d + 1n)) - 1n);
-  return total;
-}
 
 // ---- results ----------------------------------------------------------------
 
@@ -192,7 +204,7 @@ interface Column {
 /** Where a column stands for one kernel: usable, or why not, shown as its cells. */
 type Status = { ok: true } | { ok: false; cell: string; why: string };
 
-const COLUMN_LABELS = ["WasmGC", "WasmGC -O", "interpreter", "handle-ABI (Node)", "handle-ABI (wazero)", "Go", "JS"] as const;
+const COLUMN_LABELS = ["WasmGC", "WasmGC -O", "interpreter", "handle-ABI (Node)", "handle-ABI (wazero)", "Go", "JS", ...ANCHOR_LABELS] as const;
 const WASM = 0;
 const WASM_O = 1;
 const INTERP = 2;
@@ -201,11 +213,20 @@ const HABI_NODE = 3;
 const HABI_WAZERO = 4;
 const GO = 5;
 const JS = 6;
+/** The anchors (hand-written WasmGC, AS incremental, AS minimal), in the first row only, in their own table. */
+const HAND_WASM = 7;
+const AS_INCREMENTAL = 8;
+const AS_MINIMAL = 9;
+const ANCHORS = [HAND_WASM, AS_INCREMENTAL, AS_MINIMAL];
+/** The columns of the main table. */
+const MAIN_COLUMNS = COLUMN_LABELS.slice(0, JS + 1);
 const IN_GO = [HABI_WAZERO, GO];
-/** Columns timed in fewer rounds: the interpreter's and handle-ABI (Node)'s. */
+/** Columns timed in fewer rounds: the interpreter's, handle-ABI (Node)'s and AssemblyScript's. */
 const FEWER_ROUNDS = new Map([
   [INTERP, INTERP_ROUNDS],
   [HABI_NODE, HANDLE_ROUNDS],
+  [AS_INCREMENTAL, AS_ROUNDS],
+  [AS_MINIMAL, AS_ROUNDS],
 ]);
 
 interface ModuleInfo {
@@ -230,6 +251,8 @@ interface KernelReport {
   kernel: Kernel;
   /** WasmGC, WasmGC -O, handle-ABI -O. */
   modules: (ModuleInfo | string)[];
+  /** The hand-written anchors, for a kernel that has them. */
+  anchors: Anchor[] | undefined;
   rows: Row[];
   notes: string[];
 }
@@ -271,6 +294,12 @@ function handleAbiColumn(module: HandleAbiProgram, entry: string): Column {
       return keyOfRun(r);
     },
   };
+}
+
+/** An anchor's number as the same text as the JS kernel's (it computes the kernel at n, anchors.ts). */
+function anchorColumn(kernel: Kernel, anchor: Anchor): Column | undefined {
+  if ("skipped" in anchor) return undefined;
+  return { label: anchor.label, run: (n, timed) => keyOfJs(kernel, anchor.run(n, timed)) };
 }
 
 function jsColumn(kernel: Kernel): Column {
@@ -410,9 +439,9 @@ function timeOne(column: Column, n: number): { key: string; ms: number } {
   return { key, ms };
 }
 
-function benchKernel(kernel: Kernel): KernelReport {
+function benchKernel(kernel: Kernel, anchors: Anchor[] | undefined): KernelReport {
   const notes: string[] = [];
-  const report: KernelReport = { kernel, modules: [], rows: [], notes };
+  const report: KernelReport = { kernel, modules: [], rows: [], notes, anchors };
   const fail = (why: string): KernelReport => {
     notes.push(why);
     return report;
@@ -470,6 +499,13 @@ function benchKernel(kernel: Kernel): KernelReport {
   }
   columns.push(jsColumn(kernel));
   status.push({ ok: true });
+  ANCHORS.forEach((_, i) => {
+    const anchor = anchors?.[i];
+    columns.push(anchor === undefined ? undefined : anchorColumn(kernel, anchor));
+    if (anchor === undefined) status.push({ ok: false, cell: "—", why: "" });
+    else if ("skipped" in anchor) status.push({ ok: false, cell: "skipped", why: `${anchor.label} skipped: ${anchor.skipped}` });
+    else status.push({ ok: true });
+  });
 
   // The expected values of conformance/programs/*.json, for every column.
   const vectors = vectorsOf(kernel.file);
@@ -511,7 +547,7 @@ function benchKernel(kernel: Kernel): KernelReport {
   if (status[JS]!.ok === false) notes.push("no JS baseline: no ratios");
 
   for (const [n, second] of [[kernel.n, false], [kernel.interpN, true]] as const) {
-    const wanted = second ? [WASM, WASM_O, INTERP, HABI_NODE, HABI_WAZERO, GO, JS] : [WASM, WASM_O, JS];
+    const wanted = second ? [WASM, WASM_O, INTERP, HABI_NODE, HABI_WAZERO, GO, JS] : [WASM, WASM_O, JS, ...(anchors === undefined ? [] : ANCHORS)];
     report.rows.push(benchRow(kernel, n, wanted, columns, status, notes, second ? goTarget : undefined));
   }
   for (const s of status) if (!s.ok && s.why !== "") notes.push(s.why);
@@ -650,7 +686,7 @@ function timesTable(reports: readonly KernelReport[]): string {
   for (const { kernel, rows } of reports) {
     for (const row of rows) {
       const js = row.ms[JS];
-      const cells = COLUMN_LABELS.map((_, c) => {
+      const cells = MAIN_COLUMNS.map((_, c) => {
         if (!row.columns.includes(c)) return "—";
         if (row.refused !== undefined) return "refused";
         const ms = row.ms[c];
@@ -663,7 +699,43 @@ function timesTable(reports: readonly KernelReport[]): string {
       lines.push([kernel.name, row.n.toLocaleString("en-US"), row.refused === undefined ? shortValue(row.result) : "—", ...cells]);
     }
   }
-  return table(["kernel", "n", "result", ...COLUMN_LABELS], lines);
+  return table(["kernel", "n", "result", ...MAIN_COLUMNS], lines);
+}
+
+/** Issue 12's goals for the emitted WasmGC -O module against the hand-written one: time and size. */
+const GOAL_TIME = 1.15;
+const GOAL_BYTES = 2;
+
+/** The first row of each anchored kernel: the emitted -O module, the anchors and JS, with sizes and ratios. */
+function anchorsTable(reports: readonly KernelReport[]): string {
+  const lines: string[][] = [];
+  for (const { kernel, rows, modules, anchors } of reports) {
+    const row = rows[0];
+    if (anchors === undefined || row === undefined) continue;
+    const opt = modules[1];
+    const bytes = [typeof opt === "object" ? opt.bytes : undefined, ...anchors.map((a) => ("bytes" in a ? a.bytes : undefined))];
+    const js = row.ms[JS];
+    const cells = [WASM_O, ...ANCHORS].map((c, i) => {
+      const ms = row.refused === undefined ? row.ms[c] : undefined;
+      const b = bytes[i] === undefined ? "" : `, ${bytes[i]!.toLocaleString("en-US")} B`;
+      if (ms === undefined) return `${row.refused === undefined ? (row.why[c] ?? "—") : "refused"}${b}`;
+      return `${fmtMs(ms)}${js === undefined ? "" : ` (${ratio(ms / js)})`}${b}`;
+    });
+    const vsHand = (x: number | undefined, y: number | undefined, goal: number): string =>
+      x === undefined || y === undefined ? "—" : `${ratio(x / y)} ${x / y <= goal ? "met" : "NOT met"}`;
+    lines.push([
+      kernel.name,
+      row.n.toLocaleString("en-US"),
+      ...cells,
+      row.refused === undefined && js !== undefined ? fmtMs(js) : "—",
+      vsHand(row.ms[WASM_O], row.ms[HAND_WASM], GOAL_TIME),
+      vsHand(bytes[0], bytes[1], GOAL_BYTES),
+    ]);
+  }
+  return table(
+    ["kernel", "n", "WasmGC -O", ...ANCHOR_LABELS, "JS", `-O / hand time (goal <= ${GOAL_TIME}x)`, `-O / hand bytes (goal <= ${GOAL_BYTES}x)`],
+    lines,
+  );
 }
 
 function modulesTable(reports: readonly KernelReport[]): string {
@@ -697,7 +769,19 @@ if (unknownKernels.length > 0) {
   console.error(`VM3_BENCH_PROGRAMS: no kernel ${unknownKernels.join(", ")} (kernels: ${KERNELS.map((k) => k.name).join(", ")})`);
   process.exit(2);
 }
-const reports = KERNELS.filter((k) => chosen.length === 0 || chosen.includes(k.name)).map(benchKernel);
+const scale = process.env["VM3_BENCH_SCALE"] ?? "";
+if (scale !== "" && scale !== "1" && scale !== "only") {
+  console.error(`VM3_BENCH_SCALE: 1 (the tables, then the scale section) or only (the scale section), not ${scale}`);
+  process.exit(2);
+}
+if (scale === "only") {
+  printScale(chosen);
+  process.exit(0);
+}
+const benched = KERNELS.filter((k) => chosen.length === 0 || chosen.includes(k.name));
+// Built only when an anchored kernel runs (asc takes a few seconds the first time).
+const anchors = benched.some((k) => ANCHORED_KERNELS.includes(k.name)) ? await loadAnchors() : new Map<string, Anchor[]>();
+const reports = benched.map((k) => benchKernel(k, anchors.get(k.name)));
 const goEngine = vm3Go();
 console.log(
   `compiler3 IR programs, Node ${process.version}: the emitted WasmGC module (compiled once; a fresh instance per run, in its time), ` +
@@ -720,6 +804,15 @@ console.log(timesTable(reports));
 console.log("");
 console.log("Module sizes (bytes) and one-off emit and WebAssembly.Module compile times (first call, not medians):");
 console.log(modulesTable(reports));
+if (reports.some((r) => r.anchors !== undefined)) {
+  console.log("");
+  console.log(
+    `The emitted WasmGC -O module against hand-written anchors (./anchors/README.md) at the first row's n, timed in that row's ` +
+      `rounds (the AssemblyScript columns ${AS_ROUNDS} of them), a fresh instance per run in its time; (x) = time / JS time; ` +
+      `B = module bytes; "-O / hand" = the emitted -O module's time and size over the hand-written WasmGC module's (binaryen -O3):`,
+  );
+  console.log(anchorsTable(reports));
+}
 const notes = reports.flatMap(({ kernel, notes }) => notes.map((n) => `${kernel.name}: ${n}`));
 if (notes.length > 0) {
   console.log("");
@@ -727,3 +820,7 @@ if (notes.length > 0) {
 }
 // Of this process: the programs table runs in its own process under `npm run bench`.
 console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+if (scale === "1") {
+  console.log("");
+  printScale(chosen);
+}
