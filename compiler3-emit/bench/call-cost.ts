@@ -6,7 +6,8 @@
 // (HandleAbiProgram / ProgramInstance) and under wazero (`vm3-go bench
 // --reuse keep|reset --calls N`). Medians of interleaved rounds, µs per call.
 import { median } from "../../ts-runtime/bench/harness.ts";
-import { HandleAbiProgram, type HeapPolicy, type RunResult } from "../../ts-runtime/src/abi-host/index.ts";
+import { HandleAbiProgram, type HeapPolicy } from "../../ts-runtime/src/abi-host/index.ts";
+import type { RunResult } from "../../ts-runtime/src/interp/run.ts";
 import { goBench, type GoLine } from "./vm3-go.ts";
 
 const CALLS = 20_000;
